@@ -1,0 +1,5 @@
+"""Allow ``python -m backstride``."""
+
+from backstride.cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""The root ``backstride`` command: global options and the sub-commands of each stage."""
+
+from __future__ import annotations
+
+import typer
+
+from backstride import __version__
+from backstride.cli import db as db_cmd
+from backstride.cli import demo as demo_cmd
+from backstride.cli import runner as runner_cmd
+from backstride.cli.state import AppState, console
+
+app = typer.Typer(
+    name="backstride",
+    help=(
+        "Running gait, training load, symptom triage and an individual program for runners with "
+        "low back pain. Fitness and education guidance, not a diagnosis."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"backstride {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar="BACKSTRIDE_DB",
+        help="Database URL (SQLAlchemy form). Default: SQLite in the data directory.",
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show the full traceback of an error."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """backstride: from a phone video, watch files and a check-in to an explained program."""
+    ctx.obj = AppState(db_url=db, debug=debug)
+
+
+app.add_typer(runner_cmd.app, name="runner")
+app.add_typer(db_cmd.app, name="db")
+app.command("demo")(demo_cmd.demo)

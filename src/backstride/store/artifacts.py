@@ -1,0 +1,117 @@
+"""Files kept content-addressed under the data directory.
+
+A file is stored once under ``artifacts/<first two hex digits>/<sha256>`` whatever its name, written
+to a temporary file and renamed into place so a crash never leaves half a file under a real name.
+Rows in the ``artifacts`` table say who owns which blob; a blob is removed from disk only when no
+row references it any more, and only after the transaction that dropped the last row committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backstride.errors import InputError
+from backstride.paths import artifacts_dir
+from backstride.store.tables import Artifact
+
+CHUNK_BYTES = 1 << 20
+
+
+class BlobStore:
+    """A directory of content-addressed files."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root or artifacts_dir()
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def path_for(self, sha256: str) -> Path:
+        """Where the blob with this hash lives (it may not exist)."""
+        return self.root / sha256[:2] / sha256
+
+    def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]:
+        """Store a stream; return (sha256, size). Stops with an `InputError` past ``max_bytes``."""
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(CHUNK_BYTES):
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise InputError(f"file is larger than the limit of {max_bytes} bytes")
+                    digest.update(chunk)
+                    out.write(chunk)
+            sha = digest.hexdigest()
+            final = self.path_for(sha)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists():
+                tmp.unlink()
+            else:
+                tmp.replace(final)
+            return sha, size
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def put_file(self, path: Path) -> tuple[str, int]:
+        """Store a file from disk; return (sha256, size)."""
+        try:
+            with path.open("rb") as stream:
+                return self.put_stream(stream)
+        except FileNotFoundError:
+            raise InputError("file not found", path=path) from None
+        except IsADirectoryError:
+            raise InputError("is a folder, not a file", path=path) from None
+
+    def export(self, sha256: str, dest: Path) -> Path:
+        """Copy a blob out to ``dest``."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.path_for(sha256), dest)
+        return dest
+
+    def remove_unreferenced(self, session: Session, hashes: Iterable[str]) -> int:
+        """Delete the blobs among ``hashes`` that no artifact row references; return how many."""
+        removed = 0
+        for sha in set(hashes):
+            count = session.scalar(select(func.count()).where(Artifact.sha256 == sha))
+            path = self.path_for(sha)
+            if not count and path.exists():
+                path.unlink()
+                removed += 1
+        return removed
+
+
+def add_artifact(
+    session: Session,
+    blobs: BlobStore,
+    *,
+    runner_id: int,
+    source: Path,
+    kind: str,
+    media_type: str,
+    assessment_id: int | None = None,
+) -> Artifact:
+    """Store ``source`` content-addressed and record that ``runner_id`` owns it."""
+    sha, size = blobs.put_file(source)
+    artifact = Artifact(
+        runner_id=runner_id,
+        assessment_id=assessment_id,
+        sha256=sha,
+        kind=kind,
+        media_type=media_type,
+        original_name=source.name[:255],
+        size_bytes=size,
+    )
+    session.add(artifact)
+    session.flush()
+    return artifact

@@ -1,0 +1,8 @@
+"""Imports every table module so that ``Base.metadata`` knows the whole schema.
+
+A stage that adds tables adds its module here (and a migration under ``migrations/versions``).
+"""
+
+from backstride.store.tables import Artifact, Assessment, Runner
+
+__all__ = ["Artifact", "Assessment", "Runner"]

@@ -1,0 +1,95 @@
+"""The triage result every later stage consumes: tier, phase, symptom-response tags.
+
+This is the contract between the symptoms stage and the program stage: the program reads
+`Triage.tier` (EMERGENCY and URGENT produce no program) and `Triage.tags` (absolute
+contraindications). Fields may be added; these ones keep their names and meaning.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Tier(StrEnum):
+    """What the runner should do, most urgent first (../shared/reference/clinical.md)."""
+
+    EMERGENCY = "EMERGENCY"  # emergency care now; stop everything
+    URGENT = "URGENT"  # a clinician today
+    SOON = "SOON"  # pause the program; see a GP or physio soon
+    RADICULAR = "RADICULAR"  # low-load work only; review in 1-2 weeks
+    SELF_MANAGE = "SELF_MANAGE"  # guidance and a program are appropriate
+
+    @property
+    def urgency(self) -> int:
+        """4 for EMERGENCY down to 0 for SELF_MANAGE: higher is more urgent."""
+        return {"EMERGENCY": 4, "URGENT": 3, "SOON": 2, "RADICULAR": 1, "SELF_MANAGE": 0}[
+            self.value
+        ]
+
+    @property
+    def allows_program(self) -> bool:
+        """EMERGENCY and URGENT get a referral only: no program and no running advice."""
+        return self.urgency < 3
+
+
+class SymptomTag(StrEnum):
+    """The runner's own symptom response, used as absolute contraindications by the program."""
+
+    FLEXION_INTOLERANT = "flexion_intolerant"  # worse bending forward, sitting
+    EXTENSION_INTOLERANT = "extension_intolerant"  # worse arching back, standing, downhill
+    LEG_SYMPTOMS = "leg_symptoms"  # pain below the buttock, pins and needles, numbness, weakness
+    LOAD_SENSITIVE = "load_sensitive"  # worse with long runs, impact, the day after load
+
+
+class SeedPhase(StrEnum):
+    """Phase by days since onset as in seed 003: acute 0-72 h, subacute to 6 weeks, then chronic."""
+
+    ACUTE = "acute"
+    SUBACUTE = "subacute"
+    CHRONIC = "chronic"
+
+
+class GuidelinePhase(StrEnum):
+    """Phase as guidelines and trials band it: acute < 6 weeks, subacute 6-12, chronic >= 12."""
+
+    ACUTE = "acute"
+    SUBACUTE = "subacute"
+    CHRONIC = "chronic"
+
+
+class Phase(BaseModel):
+    """Where the episode is in time. ``flare`` is the first 72 hours."""
+
+    model_config = ConfigDict(frozen=True)
+
+    days_since_onset: int = Field(ge=0)
+    flare: bool
+    seed: SeedPhase
+    guideline: GuidelinePhase
+
+
+class FiredRule(BaseModel):
+    """One triage rule that matched, with its reason and source."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    tier: Tier
+    explanation: str
+    source: str = ""
+
+
+class Triage(BaseModel):
+    """The decision: tier first, then phase and tags, and every rule behind it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tier: Tier
+    action: str
+    phase: Phase | None = None
+    tags: frozenset[SymptomTag] = frozenset()
+    fired: tuple[FiredRule, ...] = ()
+    ruleset_version: str
+    ruleset_hash: str

@@ -1,0 +1,80 @@
+"""Fixtures every test can use: an isolated data directory, and databases to run against.
+
+``db_url`` runs a test twice: on SQLite (always) and on PostgreSQL (the clinic set-up) when the
+server at 127.0.0.1:5432 answers; each PostgreSQL test gets its own schema, dropped afterwards.
+Set ``BACKSTRIDE_TEST_PG`` to point at another server.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+PG_URL = os.environ.get("BACKSTRIDE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+FIXTURES = SHARED / "fixtures" / "activities"
+
+
+def _pg_reason() -> str | None:
+    """None when PostgreSQL answers, else why the PostgreSQL variants are skipped."""
+    try:
+        engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 2})
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "skip PostgreSQL"
+        return f"PostgreSQL not reachable at {PG_URL} ({type(exc).__name__}); SQLite still tested"
+
+
+_PG_SKIP = _pg_reason()
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data directory (BACKSTRIDE_HOME)."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("BACKSTRIDE_HOME", str(path))
+    monkeypatch.delenv("BACKSTRIDE_DB", raising=False)
+    return path
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
+    if _PG_SKIP:
+        pytest.skip(_PG_SKIP)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database URL: SQLite file, then PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    """The real device files in ../shared/fixtures/activities (skips when absent)."""
+    if not FIXTURES.is_dir():
+        pytest.skip(
+            f"real device fixtures not found at {FIXTURES} (a fresh clone has no ../shared)"
+        )
+    return FIXTURES
