@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from backstride.synth.render import ClipSpec, RenderedClip
 
 PG_URL = os.environ.get("BACKSTRIDE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -78,3 +82,37 @@ def fixtures_dir() -> Path:
             f"real device fixtures not found at {FIXTURES} (a fresh clone has no ../shared)"
         )
     return FIXTURES
+
+
+# ---------------------------------------------------------------- synthetic clips
+REPO = Path(__file__).resolve().parents[1]
+SYNTH_CACHE = REPO / ".cache" / "synth"
+
+
+def _synth_code_hash() -> str:
+    """Rendered clips are cached per version of the generator's source code."""
+    import hashlib
+
+    import backstride.synth as synth_pkg
+
+    digest = hashlib.sha256()
+    for source in sorted(Path(synth_pkg.__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+@pytest.fixture(scope="session")
+def synth_clip() -> Callable[..., RenderedClip]:
+    """``synth_clip(spec)`` renders a clip once and reuses it from .cache/synth afterwards."""
+    from backstride.synth.render import RenderedClip as Clip
+    from backstride.synth.render import render_clip
+
+    code = _synth_code_hash()
+
+    def get(spec: ClipSpec) -> Clip:
+        path = SYNTH_CACHE / code / f"{spec.key()}.mp4"
+        if path.exists() and path.with_suffix(".truth.json").exists():
+            return Clip.load(path)
+        return render_clip(spec, path)
+
+    return get
