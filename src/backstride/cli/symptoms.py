@@ -71,6 +71,7 @@ def _interactive(
         start = draft_checkin(draft) if draft and resume else CheckIn()
         draft_id = draft.id if draft and resume else None
     answers = with_birth_year(start, birth_year, today).answered()
+    initial = dict(answers)
     if resume and draft is None:
         raise NotFoundError(f"no draft check-in for {name!r} to resume")
     if draft is not None and not resume:
@@ -86,7 +87,13 @@ def _interactive(
         )
     except (EOFError, KeyboardInterrupt) as exc:
         _keep_draft(
-            db, runner_id, name, answers, draft_id, interrupted=isinstance(exc, KeyboardInterrupt)
+            db,
+            runner_id,
+            name,
+            answers,
+            draft_id,
+            changed=answers != initial,
+            interrupted=isinstance(exc, KeyboardInterrupt),
         )
     return CheckIn.model_validate(answers), draft_id
 
@@ -98,9 +105,10 @@ def _keep_draft(
     answers: dict[str, Any],
     draft_id: int | None,
     *,
+    changed: bool,
     interrupted: bool,
 ) -> None:
-    if not answers:
+    if not changed:
         raise InputError("input ended before any question was answered; nothing was saved")
     with db.session() as session:
         record = save_draft(
@@ -111,11 +119,9 @@ def _keep_draft(
             draft_id=draft_id,
         )
         saved = record.id
-    message = (
-        f"check-in not finished; your answers are saved as draft #{saved}: {_resume_hint(name)}"
-    )
+    message = f"your answers are saved as draft #{saved}: {_resume_hint(name)}"
     if interrupted:
-        console.print(f"\n{message}", highlight=False)
+        console.print(f"\ncheck-in not finished; {message}", highlight=False)
         raise typer.Exit(130)
     raise InputError(f"input ended before the check-in was complete; {message}")
 

@@ -74,11 +74,11 @@ def classify_soreness(facts: Facts, fired: Sequence[FiredRule], params: Soreness
     >>> classify_soreness(derive_facts(sore, date(2026, 5, 11)), [], load_ruleset().soreness).kind
     <SorenessKind.NORMAL: 'normal_soreness'>
     """
-    if facts.has_pain is not True and not facts.leg_symptoms:
-        return Soreness(kind=SorenessKind.NO_PAIN)
     concerning = concerning_reasons(facts, fired, params)
     if concerning:
         return Soreness(kind=SorenessKind.CONCERNING, reasons=tuple(concerning))
+    if facts.has_pain is not True:
+        return Soreness(kind=SorenessKind.NO_PAIN)
     not_normal = not_normal_reasons(facts, params)
     if not_normal:
         return Soreness(kind=SorenessKind.WATCH, reasons=tuple(not_normal))

@@ -86,10 +86,11 @@ def clinician_summary(
         )
     tags = ", ".join(sorted(t.value for t in triage.tags)) or "none"
     lines.append(f"Symptom-response tags (program contraindications): {tags}")
-    if triage.unanswered:
+    others = [q for q in triage.unanswered if not questions.by_id(q).red_flag]
+    if others:
         lines.append(
-            "Not asked, because an emergency answer had already decided the tier: "
-            + ", ".join(questions.label(q) for q in triage.unanswered)
+            "Also not asked, because an emergency answer had already decided the tier: "
+            + ", ".join(questions.label(q) for q in others)
         )
     if triage.tier is Tier.EMERGENCY:
         lines.append("The runner was told to seek emergency care now.")
