@@ -13,6 +13,7 @@ import yaml
 from backstride.store import Database
 from backstride.store.symptoms import StoredDecision, decisions, pain_entries
 from backstride.symptoms.painlog import PainEntry
+from backstride.symptoms.ruleset import load_ruleset
 from backstride.synth.checkins import (
     NO_PAIN,
     RED_FLAG,
@@ -125,6 +126,8 @@ def test_ended_input_keeps_a_draft_that_resume_finishes(cli: Run) -> None:
     )
     r = cli("triage", "show", "--runner", "Ana")
     assert r.returncode == 2 and "no check-in decision for 'Ana' yet" in r.stderr
+    r = cli("checkin", "--runner", "Ana", "--resume", input="")
+    assert r.returncode == 2 and "draft #1 is kept as it was" in r.stderr
     r = cli("checkin", "--runner", "Ana", "--resume", input=typed(NO_PAIN_TYPED[5:]))
     assert r.returncode == 0, r.stderr
     assert "How strong is your low back pain" not in r.stdout  # answered ones are not re-asked
@@ -237,3 +240,10 @@ def test_pain_log_with_nothing_to_log(cli: Run) -> None:
     assert "give at least one of pain_during, pain_after, next_morning" in r.stderr
     r = cli("pain", "log", "--runner", "Ana", input="")
     assert r.returncode == 2 and "input ended; nothing was logged" in r.stderr
+
+
+def test_rules_lists_the_released_versions(cli: Run) -> None:
+    r = cli("triage", "rules")
+    assert r.returncode == 0
+    row = next(line for line in r.stdout.splitlines() if line.strip().startswith("│ 1.0"))
+    assert load_ruleset("1.0").sha256 in row and "released" in row

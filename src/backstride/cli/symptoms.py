@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 from rich.prompt import Prompt
+from rich.table import Table
 
 from backstride.cli.checkin_input import (
     ask_questions,
@@ -40,7 +41,13 @@ from backstride.store.symptoms import (
 from backstride.symptoms.checkin import CheckIn, with_birth_year
 from backstride.symptoms.painlog import PainEntry, check_entry_date, entry_verdicts
 from backstride.symptoms.questions import load_questions
-from backstride.symptoms.ruleset import load_ruleset
+from backstride.symptoms.ruleset import (
+    RULES_DIR,
+    load_ruleset,
+    load_ruleset_file,
+    packaged_versions,
+    released_hashes,
+)
 from backstride.symptoms.summary import clinician_summary
 from backstride.symptoms.triage import IncompleteCheckInError, triage
 from backstride.validation import validate_input
@@ -109,7 +116,10 @@ def _keep_draft(
     interrupted: bool,
 ) -> None:
     if not changed:
-        raise InputError("input ended before any question was answered; nothing was saved")
+        kept = f"draft #{draft_id} is kept as it was: {_resume_hint(name)}" if draft_id else ""
+        raise InputError(
+            "input ended before any question was answered; " + (kept or "nothing was saved")
+        )
     with db.session() as session:
         record = save_draft(
             session,
@@ -191,6 +201,21 @@ def show(
         console.print(text, highlight=False)
     else:
         show_triage(console, latest.triage, runner=name)
+
+
+@triage_app.command("rules")
+def rules() -> None:
+    """List the packaged triage rule sets: version, content hash, and whether it is released."""
+    locked = released_hashes()
+    table = Table("version", "sha256", "rules", "status")
+    for version in packaged_versions():
+        rule_set = load_ruleset_file(RULES_DIR / f"{version}.yaml")
+        status = "not released (add it to released.yaml)"
+        if version in locked:
+            status = "released" if locked[version] == rule_set.sha256 else "CHANGED after release"
+        table.add_row(version, rule_set.sha256, str(len(rule_set.rules)), status)
+    console.print(table)
+    console.print(f"decisions use the newest released version, {packaged_versions()[-1]}")
 
 
 def _day(text: str, field: str, today: date) -> date:
