@@ -240,3 +240,17 @@ def write_checkins(folder: Path, *, today: date | None = None) -> dict[str, Chec
             expected_rules=spec.rules,
         )
     return samples
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m backstride.synth.checkins FOLDER``: write the samples and list them."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0] if args else "samples")
+    for sample in write_checkins(folder).values():
+        sys.stdout.write(f"{sample.path}  ({sample.expected_tier.value}: {sample.title})\n")
+
+
+if __name__ == "__main__":
+    main()
