@@ -37,11 +37,7 @@ def save_draft(
     draft_id: int | None = None,
 ) -> CheckinRecord:
     """Save a partial check-in as a draft (a new one, or over the draft ``draft_id``)."""
-    record = _draft(session, runner_id, draft_id) if draft_id else None
-    if record is None:
-        record = CheckinRecord(runner_id=runner_id, status="draft", source=source[:255])
-        session.add(record)
-    record.answers = checkin.answered()
+    record = _checkin_record(session, runner_id, checkin, "draft", source, draft_id)
     session.flush()
     return record
 
@@ -63,6 +59,24 @@ def _draft(session: Session, runner_id: int, draft_id: int) -> CheckinRecord:
     return record
 
 
+def _checkin_record(
+    session: Session,
+    runner_id: int,
+    checkin: CheckIn,
+    status: str,
+    source: str,
+    draft_id: int | None,
+) -> CheckinRecord:
+    """The draft ``draft_id`` (or a new row) holding ``checkin`` with ``status``."""
+    record = _draft(session, runner_id, draft_id) if draft_id else None
+    if record is None:
+        record = CheckinRecord(runner_id=runner_id, source=source[:255])
+        session.add(record)
+    record.status = status
+    record.answers = checkin.answered()
+    return record
+
+
 def draft_checkin(record: CheckinRecord) -> CheckIn:
     """The answers of a stored check-in as a `CheckIn`."""
     return CheckIn.model_validate(record.answers)
@@ -78,12 +92,7 @@ def record_decision(
     draft_id: int | None = None,
 ) -> TriageDecision:
     """Store a decision: the complete check-in, the decision row and the triage assessment."""
-    record = _draft(session, runner_id, draft_id) if draft_id else None
-    if record is None:
-        record = CheckinRecord(runner_id=runner_id, source=source[:255])
-        session.add(record)
-    record.status = "complete"
-    record.answers = checkin.answered()
+    record = _checkin_record(session, runner_id, checkin, "complete", source, draft_id)
     result = triage.model_dump(mode="json")
     assessment = Assessment(
         runner_id=runner_id, kind=TRIAGE_KIND, summary={**result, "checkin": record.answers}

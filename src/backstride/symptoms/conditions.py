@@ -157,7 +157,8 @@ def fields(condition: Cond) -> tuple[str, ...]:
     return tuple(dict.fromkeys(leaf.field for leaf in leaves(condition)))
 
 
-def _unwrap_optional(annotation: Any) -> Any:
+def unwrap_optional(annotation: Any) -> Any:
+    """``X | None`` -> ``X``; anything else unchanged."""
     if get_origin(annotation) in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
         if len(args) == 1:
@@ -191,7 +192,7 @@ def check_leaf(leaf: Leaf, model: type[BaseModel]) -> Leaf:
     info = model.model_fields.get(leaf.field)
     if info is None:
         raise ValueError(f"unknown field {leaf.field!r} in a condition")
-    annotation = _unwrap_optional(info.annotation)
+    annotation = unwrap_optional(info.annotation)
     element = _element_type(annotation)
     where = f"condition on {leaf.field!r}"
     test = leaf.test

@@ -12,19 +12,24 @@ no answer: a red-flag question without an answer is asked again, never read as "
 
 from __future__ import annotations
 
-import types
 from datetime import date
 from enum import Enum, StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from backstride.errors import DataError
 from backstride.symptoms.checkin import CheckIn
-from backstride.symptoms.conditions import Cond, Condition, check_condition, evaluate
+from backstride.symptoms.conditions import (
+    Cond,
+    Condition,
+    check_condition,
+    evaluate,
+    unwrap_optional,
+)
 from backstride.symptoms.facts import DERIVED_LABELS, Facts, derive_facts
 from backstride.symptoms.packaged import PACKAGE_DIR, read_yaml
 from backstride.validation import validate_packaged
@@ -130,8 +135,7 @@ class QuestionSet(BaseModel):
 
 def _answer_shape(annotation: Any) -> tuple[Kind, type[Enum] | None]:
     """The kind of question for a field type, and its enum of options if any."""
-    if get_origin(annotation) in (Union, types.UnionType):
-        annotation = next(a for a in get_args(annotation) if a is not type(None))
+    annotation = unwrap_optional(annotation)
     if get_origin(annotation) is tuple:
         return Kind.MULTI, get_args(annotation)[0]
     if isinstance(annotation, type) and issubclass(annotation, Enum):

@@ -115,13 +115,6 @@ class RuleSet(BaseModel):
             raise ValueError(f"rules: duplicate ids {duplicates}")
         return self
 
-    def rule(self, rule_id: str) -> Rule:
-        """The rule called ``rule_id``."""
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
-
 
 def _checked(condition: Cond, where: str, path: Path) -> Cond:
     try:
