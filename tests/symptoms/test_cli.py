@@ -11,7 +11,9 @@ import pytest
 import yaml
 
 from backstride.store import Database
-from backstride.store.symptoms import StoredDecision, decisions, pain_entries
+from backstride.store.runners import RunnerProfile
+from backstride.store.runners import add_runner as add_runner_row
+from backstride.store.symptoms import StoredDecision, decisions, latest_draft, pain_entries
 from backstride.symptoms.painlog import PainEntry
 from backstride.symptoms.ruleset import load_ruleset
 from backstride.synth.checkins import (
@@ -37,9 +39,12 @@ def typed(lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def add_runner(cli: Run, db: str | None = None, *, age: int = 41) -> None:
-    r = cli("runner", "add", "Ana", "--birth-year", str(TODAY.year - age), db=db)
-    assert r.returncode == 0, r.stderr
+def add_runner(home: Path, db: str | None = None, *, age: int = 41) -> None:
+    """Add the runner in this process (the runner commands have their own tests): faster."""
+    database = Database.open(db or f"sqlite:///{home / 'backstride.db'}")
+    with database.session() as s:
+        add_runner_row(s, RunnerProfile(name="Ana", birth_year=TODAY.year - age))
+    database.dispose()
 
 
 def stored(home: Path) -> tuple[list[StoredDecision], list[PainEntry]]:
@@ -55,7 +60,7 @@ def shown(cli: Run, db: str | None = None) -> dict[str, Any]:
 
 
 def test_each_sample_file_gives_its_expected_tier(cli: Run, tmp_path: Path, home: Path) -> None:
-    add_runner(cli)
+    add_runner(home)
     samples = write_checkins(tmp_path)
     for name, sample in samples.items():
         r = cli("checkin", "--runner", "Ana", "--from", str(sample.path))
@@ -70,8 +75,8 @@ def test_each_sample_file_gives_its_expected_tier(cli: Run, tmp_path: Path, home
     assert shown(cli)["tier"] == newest_first[0].triage.tier.value
 
 
-def test_emergency_is_short_and_first(cli: Run, tmp_path: Path) -> None:
-    add_runner(cli)
+def test_emergency_is_short_and_first(cli: Run, home: Path, tmp_path: Path) -> None:
+    add_runner(home)
     path = write_checkins(tmp_path)[RED_FLAG].path
     r = cli("checkin", "--runner", "Ana", "--from", str(path))
     assert r.returncode == 0
@@ -82,8 +87,10 @@ def test_emergency_is_short_and_first(cli: Run, tmp_path: Path) -> None:
         assert detail not in r.stdout  # no program, no running advice after a referral
 
 
-def test_interactive_answers_equal_the_same_answers_from_a_file(cli: Run, db_url: str) -> None:
-    add_runner(cli, db_url)
+def test_interactive_answers_equal_the_same_answers_from_a_file(
+    cli: Run, home: Path, db_url: str
+) -> None:
+    add_runner(home, db_url)
     r = cli("checkin", "--runner", "Ana", input=typed(SUBACUTE_TYPED), db=db_url)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "SELF_MANAGE" in r.stdout and "flexion_intolerant" in r.stdout
@@ -97,16 +104,16 @@ def test_interactive_answers_equal_the_same_answers_from_a_file(cli: Run, db_url
     }  # fmt: skip
 
 
-def test_a_typing_mistake_is_explained_and_asked_again(cli: Run) -> None:
-    add_runner(cli)
+def test_a_typing_mistake_is_explained_and_asked_again(cli: Run, home: Path) -> None:
+    add_runner(home)
     r = cli("checkin", "--runner", "Ana", input=typed(["11", "zero", *NO_PAIN_TYPED]))
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("please give a whole number from 0 to 10") == 2
     assert shown(cli)["tier"] == "SELF_MANAGE"
 
 
-def test_an_emergency_answer_stops_the_questions(cli: Run) -> None:
-    add_runner(cli)
+def test_an_emergency_answer_stops_the_questions(cli: Run, home: Path) -> None:
+    add_runner(home)
     r = cli("checkin", "--runner", "Ana", input=typed(["0", "0", "0", "y"]))
     assert r.returncode == 0, r.stderr
     assert "stopping the questions here" in r.stdout
@@ -116,8 +123,8 @@ def test_an_emergency_answer_stops_the_questions(cli: Run) -> None:
     assert "new bladder trouble: NOT ASKED (emergency already decided)" in clinician
 
 
-def test_ended_input_keeps_a_draft_that_resume_finishes(cli: Run) -> None:
-    add_runner(cli)
+def test_ended_input_keeps_a_draft_that_resume_finishes(cli: Run, home: Path) -> None:
+    add_runner(home)
     r = cli("checkin", "--runner", "Ana", input=typed(NO_PAIN_TYPED[:5]))
     assert r.returncode == 2
     assert r.stderr.strip() == (
@@ -136,9 +143,9 @@ def test_ended_input_keeps_a_draft_that_resume_finishes(cli: Run) -> None:
 
 
 def test_an_incomplete_file_is_a_draft_and_resume_asks_the_red_flags(
-    cli: Run, tmp_path: Path
+    cli: Run, tmp_path: Path, home: Path
 ) -> None:
-    add_runner(cli)
+    add_runner(home)
     answers = sample_answers(NO_PAIN, TODAY)
     del answers["cancer_history"], answers["bladder_change"]
     path = tmp_path / "partial.yaml"
@@ -171,7 +178,7 @@ BAD_FILES = [
 def test_bad_file_is_one_line_exit_2_and_stores_nothing(
     cli: Run, tmp_path: Path, home: Path, overrides: dict[str, object], message: str
 ) -> None:
-    add_runner(cli)
+    add_runner(home)
     path = tmp_path / "bad.json"
     path.write_text(
         json.dumps({**sample_answers(SUBACUTE_FLEXION, TODAY), **overrides}, default=str)
@@ -180,21 +187,22 @@ def test_bad_file_is_one_line_exit_2_and_stores_nothing(
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [f"error: {path}: {message}"]
     assert stored(home) == ([], [])
-    assert cli("checkin", "--runner", "Ana", "--resume").returncode == 2  # no draft either
+    with Database.open(f"sqlite:///{home / 'backstride.db'}").session() as s:
+        assert latest_draft(s, 1) is None  # no draft either
 
 
-def test_usage_errors(cli: Run, tmp_path: Path) -> None:
+def test_usage_errors(cli: Run, home: Path, tmp_path: Path) -> None:
     r = cli("checkin", "--runner", "Nobody", "--from", str(write_checkins(tmp_path)[NO_PAIN].path))
     assert r.returncode == 2 and "no runner named 'Nobody'" in r.stderr
-    add_runner(cli)
+    add_runner(home)
     r = cli("checkin", "--runner", "Ana", "--from", "x.yaml", "--resume")
     assert r.returncode == 2 and "use either --from FILE or --resume" in r.stderr
     r = cli("checkin", "--runner", "Ana", "--resume")
     assert r.returncode == 2 and "no draft check-in for 'Ana' to resume" in r.stderr
 
 
-def test_pain_log_and_list(cli: Run) -> None:
-    add_runner(cli)
+def test_pain_log_and_list(cli: Run, home: Path) -> None:
+    add_runner(home)
     y = str(TODAY - timedelta(days=1))
     r = cli("pain", "log", "--runner", "Ana", "--date", y, "--pain-during", "3",
             "--pain-after", "6")  # fmt: skip
@@ -226,15 +234,15 @@ def test_pain_log_and_list(cli: Run) -> None:
     ],
 )
 def test_pain_log_bad_input(cli: Run, home: Path, args: list[str], message: str) -> None:
-    add_runner(cli)
+    add_runner(home)
     r = cli("pain", "log", "--runner", "Ana", *args)
     assert r.returncode == 2
     assert r.stderr.startswith(f"error: {message}")
     assert stored(home) == ([], [])
 
 
-def test_pain_log_with_nothing_to_log(cli: Run) -> None:
-    add_runner(cli)
+def test_pain_log_with_nothing_to_log(cli: Run, home: Path) -> None:
+    add_runner(home)
     r = cli("pain", "log", "--runner", "Ana", input="\n\n\n")
     assert r.returncode == 2
     assert "give at least one of pain_during, pain_after, next_morning" in r.stderr
