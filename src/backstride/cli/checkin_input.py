@@ -124,7 +124,9 @@ def parse_choice(text: str, options: list[str]) -> str:
         return options[int(value) - 1]
     if value in options:
         return value
-    raise ValueError(f"please choose a number from 1 to {len(options)}")
+    raise ValueError(
+        f"please choose a number from 1 to {len(options)} (or type: {', '.join(options)})"
+    )
 
 
 def parse_multi(text: str, options: list[str]) -> list[str]:

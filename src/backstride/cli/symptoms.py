@@ -20,6 +20,7 @@ from rich.table import Table
 from backstride.cli.checkin_input import (
     ask_questions,
     checkin_from_mapping,
+    parse_choice,
     parse_day,
     parse_number,
     read_answers_file,
@@ -39,7 +40,12 @@ from backstride.store.symptoms import (
     save_draft,
 )
 from backstride.symptoms.checkin import CheckIn, with_birth_year
-from backstride.symptoms.painlog import PainEntry, check_entry_date, entry_verdicts
+from backstride.symptoms.painlog import (
+    MorningResponse,
+    PainEntry,
+    check_entry_date,
+    entry_verdicts,
+)
 from backstride.symptoms.questions import load_questions
 from backstride.symptoms.ruleset import (
     RULES_DIR,
@@ -52,9 +58,12 @@ from backstride.symptoms.summary import clinician_summary
 from backstride.symptoms.triage import IncompleteCheckInError, triage
 from backstride.validation import validate_input
 
-triage_app = typer.Typer(help="Show stored triage decisions.", no_args_is_help=True)
+triage_app = typer.Typer(
+    help="Stored triage decisions and the rule sets behind them.", no_args_is_help=True
+)
 pain_app = typer.Typer(help="The daily pain log used by progression.", no_args_is_help=True)
 
+MORNING = [m.value for m in MorningResponse]
 RUNNER = typer.Option(..., "--runner", help="The runner's name (see `backstride runner list`).")
 
 
@@ -241,7 +250,11 @@ def _ask_pain_entry(today_entry: dict[str, Any]) -> dict[str, Any]:
             if not raw:
                 break
             try:
-                today_entry[field] = raw if field == "next_morning" else parse_number(raw, 0, 10)
+                today_entry[field] = (
+                    parse_choice(raw, MORNING)
+                    if field == "next_morning"
+                    else parse_number(raw, 0, 10)
+                )
                 break
             except ValueError as exc:
                 console.print(f"  [yellow]{exc}[/]")
