@@ -31,7 +31,9 @@ def describe(exc: pydantic.ValidationError) -> tuple[str, str]:
     problem = first["msg"]
     if first["type"] == "extra_forbidden":
         problem = "is not a known field"
-    if "input" in first and first["type"] not in ("missing", "extra_forbidden"):
+    if first["type"] == "value_error":  # our own validators already word the whole problem
+        problem = problem.removeprefix("Value error, ")
+    elif "input" in first and first["type"] not in ("missing", "extra_forbidden"):
         problem = f"{problem}, got {first['input']!r}"
     more = exc.error_count() - 1
     if more:

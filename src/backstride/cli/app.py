@@ -8,6 +8,7 @@ from backstride import __version__
 from backstride.cli import db as db_cmd
 from backstride.cli import demo as demo_cmd
 from backstride.cli import runner as runner_cmd
+from backstride.cli import symptoms as symptoms_cmd
 from backstride.cli.state import AppState, console
 
 app = typer.Typer(
@@ -49,3 +50,6 @@ def root(
 app.add_typer(runner_cmd.app, name="runner")
 app.add_typer(db_cmd.app, name="db")
 app.command("demo")(demo_cmd.demo)
+app.command("checkin")(symptoms_cmd.checkin)
+app.add_typer(symptoms_cmd.triage_app, name="triage")
+app.add_typer(symptoms_cmd.pain_app, name="pain")

@@ -3,6 +3,14 @@
 A stage that adds tables adds its module here (and a migration under ``migrations/versions``).
 """
 
+from backstride.store.symptoms_tables import CheckinRecord, PainLogRecord, TriageDecision
 from backstride.store.tables import Artifact, Assessment, Runner
 
-__all__ = ["Artifact", "Assessment", "Runner"]
+__all__ = [
+    "Artifact",
+    "Assessment",
+    "CheckinRecord",
+    "PainLogRecord",
+    "Runner",
+    "TriageDecision",
+]

@@ -7,9 +7,12 @@ contraindications). Fields may be added; these ones keep their names and meaning
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from backstride.findings import Evidence
 
 
 class Tier(StrEnum):
@@ -71,7 +74,12 @@ class Phase(BaseModel):
 
 
 class FiredRule(BaseModel):
-    """One triage rule that matched, with its reason and source."""
+    """One triage rule that matched, with its reason and source.
+
+    ``evidence`` lists the check-in answers the rule looked at (``ref`` is ``checkin.<field>``),
+    so a clinician sees the answers behind the tier; ``advice`` is the rule's own plain-language
+    step, if it has one.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -79,10 +87,48 @@ class FiredRule(BaseModel):
     tier: Tier
     explanation: str
     source: str = ""
+    advice: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+
+class TagReason(BaseModel):
+    """Why the runner has a symptom-response tag: the tag rule's explanation and the answers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tag: SymptomTag
+    explanation: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+class SorenessKind(StrEnum):
+    """Normal post-run soreness versus pain that deserves attention (seed 003)."""
+
+    NO_PAIN = "no_pain"
+    NORMAL = "normal_soreness"  # mild, symmetrical, settling within 24-48 h
+    WATCH = "watch"  # not typical soreness, nothing concerning either: check again soon
+    CONCERNING = "concerning"  # sharp, radiating, lasting, worse with movement, at rest/night
+
+
+class Soreness(BaseModel):
+    """The soreness reading and the reasons for it, in plain words."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: SorenessKind
+    reasons: tuple[str, ...] = ()
 
 
 class Triage(BaseModel):
-    """The decision: tier first, then phase and tags, and every rule behind it."""
+    """The decision: tier first, then phase and tags, and every rule behind it.
+
+    Added by the symptoms stage (all optional for readers): ``headline`` (the tier's action in a
+    few words), ``advice`` (further plain-language steps; always empty for EMERGENCY and URGENT,
+    which get a referral only), ``soreness``, ``decided_on`` (the day the phase was counted
+    from, so the decision can be reproduced) and ``unanswered`` (questions left unasked because
+    an emergency answer had already decided the tier), ``tag_reasons`` (why each tag, with the
+    answers behind it).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -93,3 +139,14 @@ class Triage(BaseModel):
     fired: tuple[FiredRule, ...] = ()
     ruleset_version: str
     ruleset_hash: str
+    headline: str = ""
+    advice: tuple[str, ...] = ()
+    soreness: Soreness | None = None
+    decided_on: date | None = None
+    unanswered: tuple[str, ...] = ()
+    tag_reasons: tuple[TagReason, ...] = ()
+
+    @field_serializer("tags")
+    def _sorted_tags(self, tags: frozenset[SymptomTag]) -> list[SymptomTag]:
+        """Tags in a stable order, so the same decision always serialises the same way."""
+        return sorted(tags)
