@@ -9,6 +9,7 @@ from backstride.cli import db as db_cmd
 from backstride.cli import demo as demo_cmd
 from backstride.cli import runner as runner_cmd
 from backstride.cli import symptoms as symptoms_cmd
+from backstride.cli import video as video_cmd
 from backstride.cli.state import AppState, console
 
 app = typer.Typer(
@@ -53,3 +54,4 @@ app.command("demo")(demo_cmd.demo)
 app.command("checkin")(symptoms_cmd.checkin)
 app.add_typer(symptoms_cmd.triage_app, name="triage")
 app.add_typer(symptoms_cmd.pain_app, name="pain")
+app.add_typer(video_cmd.app, name="video")

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,8 +26,7 @@ from backstride.synth.gait import GaitModel, GaitParams
 from backstride.synth.kinematics import Array
 from backstride.synth.scene import TREADMILL_DECK_M, draw_pole, draw_room, draw_treadmill
 from backstride.synth.truth import GaitTruth, gait_truth
-
-TIME_BASE = Fraction(1, 90000)
+from backstride.video.encode import VideoWriter
 
 
 class ClipSpec(BaseModel):
@@ -224,28 +221,14 @@ class Renderer:
 
 
 def _encode(path: Path, spec: ClipSpec, frames: Iterator[tuple[float, np.ndarray]]) -> None:
-    """Encode displayed frames to H.264; portrait frames are stored rotated with a tag."""
-    width, height = spec.width, spec.height  # stored (landscape) size
+    """Encode displayed frames; slow-motion clips get container times stretched."""
     playback = spec.container_fps or spec.fps
     slow = spec.fps / playback
-    with av.open(str(path), "w", format="mp4") as container:
-        stream = container.add_stream("libx264", rate=Fraction(playback).limit_denominator(1001))
-        stream.width, stream.height = width, height
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": str(spec.crf), "preset": "veryfast"}
-        stream.codec_context.time_base = TIME_BASE
-        stream.time_base = TIME_BASE
-        if spec.portrait:
-            stream.set_display_rotation(-90)  # display = stored turned 90 degrees clockwise
+    with VideoWriter(
+        path, (spec.width, spec.height), playback, crf=spec.crf, rotate_portrait=spec.portrait
+    ) as writer:
         for t, img in frames:
-            stored = cv2.rotate(img, cv2.ROTATE_90_COUNTERCLOCKWISE) if spec.portrait else img
-            frame = av.VideoFrame.from_ndarray(np.asarray(stored, np.uint8), format="bgr24")
-            frame.pts = round(t * slow / TIME_BASE)
-            frame.time_base = TIME_BASE
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+            writer.write(img, t * slow)
 
 
 def render_clip(
@@ -268,10 +251,7 @@ def render_clip(
                 progress(i + 1, times.size)
             yield float(t), img
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    _encode(tmp, spec, frames())
-    tmp.replace(path)
+    _encode(path, spec, frames())
     clip = RenderedClip(
         path=path,
         spec=spec,

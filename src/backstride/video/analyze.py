@@ -17,12 +17,20 @@ from pydantic import BaseModel, ConfigDict
 
 from backstride.findings import Confidence, Finding
 from backstride.video.decode import VideoInfo, iter_frames, probe
+from backstride.video.encode import VideoWriter
 from backstride.video.estimate import estimate_pose
 from backstride.video.events import foot_height
 from backstride.video.export import write_keypoints_csv, write_trc
 from backstride.video.findings import load_thresholds, side_view_findings
 from backstride.video.metrics import SideViewMetrics
-from backstride.video.overlay import Annotation, annotate, nearest_indices, save_png
+from backstride.video.overlay import (
+    Annotation,
+    annotate,
+    annotate_frame,
+    event_label,
+    nearest_indices,
+    save_png,
+)
 from backstride.video.pipeline import SideViewResult, foot_signals, run_side_view
 from backstride.video.pose import MediaPipePose, PoseBackend
 from backstride.video.quality import (
@@ -108,7 +116,9 @@ def _pose(info: VideoInfo, backend: PoseBackend | None, progress: Progress) -> A
             model.close()
 
 
-def _quality(info: VideoInfo, result: SideViewResult, seq_raw: Any) -> tuple[list[QualityIssue], float]:
+def _quality(
+    info: VideoInfo, result: SideViewResult, seq_raw: Any
+) -> tuple[list[QualityIssue], float]:
     m = result.metrics
     near = result.events[result.near_side]
     n_steps = sum(len(e.all_strikes()) for e in result.events.values())
@@ -120,12 +130,21 @@ def _quality(info: VideoInfo, result: SideViewResult, seq_raw: Any) -> tuple[lis
         *check_side_on(angle),
         *check_steps(max(n_steps - 1, 0), len(near.contacts())),
         *check_cadence(m.metrics["cadence_spm"].value, info.container_fps),
-        *check_other_people(float(result.track.foreign.mean()) if result.track.foreign.size else 0.0),
+        *check_other_people(
+            float(result.track.foreign.mean()) if result.track.foreign.size else 0.0
+        ),
     ]
     if result.near_agreement < 0.8:
-        issues.append(QualityIssue(code="legs_uncertain", level="warning", message=(
-            "the pose model was often unsure which leg is nearer the camera; left/right "
-            "values may be mixed")))
+        issues.append(
+            QualityIssue(
+                code="legs_uncertain",
+                level="warning",
+                message=(
+                    "the pose model was often unsure which leg is nearer the camera; left/right "
+                    "values may be mixed"
+                ),
+            )
+        )
     return issues, angle
 
 
@@ -173,17 +192,18 @@ def _key_frames(
     done = 0
     for frame in iter_frames(info):
         for j in targets.get(frame.index, []):
-            t, label, stem, is_strike = wanted[j]
+            _, label, stem, is_strike = wanted[j]
             side = stem.split("_")[0]
             xy = traj.xy_unfiltered_px[idx_clean[j]]
             over = None
             if is_strike and side == result.near_side:
                 px = result.metrics.direction * (
-                    xy[side_index(side, "HEEL"), 0]
-                    - 0.5 * (xy[23, 0] + xy[24, 0])
+                    xy[side_index(side, "HEEL"), 0] - 0.5 * (xy[23, 0] + xy[24, 0])
                 )
                 pct = 100 * px / result.metrics.leg_length_px
-                over = f"overstride {pct:.0f}% leg" + (f" ({100 * px / scale:.0f} cm)" if scale else "")
+                over = f"overstride {pct:.0f}% leg" + (
+                    f" ({100 * px / scale:.0f} cm)" if scale else ""
+                )
             ann = Annotation(
                 time_s=frame.time_s,
                 label=label,
@@ -191,7 +211,9 @@ def _key_frames(
                 near_side=result.near_side,
                 direction=result.metrics.direction,
                 trunk_lean_deg=None if is_strike else _trunk_at(xy, result.metrics.direction),
-                shank_angle_deg=_shank_at(xy, side, result.metrics.direction) if is_strike else None,
+                shank_angle_deg=_shank_at(xy, side, result.metrics.direction)
+                if is_strike
+                else None,
                 overstride_text=over,
             )
             paths.append(save_png(annotate(frame.image, ann), frames_dir / f"{stem}.png"))
@@ -199,6 +221,29 @@ def _key_frames(
             progress("frames", done, len(wanted))
     del m
     return sorted(paths)
+
+
+def _annotated_video(
+    info: VideoInfo, result: SideViewResult, path: Path, progress: Progress
+) -> Path:
+    """Every frame with the skeleton drawn and events labelled, as an MP4 at the source timing."""
+    traj = result.clean
+    events = {s: (e.all_strikes(), e.all_toe_offs()) for s, e in result.events.items()}
+    stretch = info.capture_fps / info.container_fps  # keep a slow-motion clip slow
+    window = 0.6 / traj.fps
+    total = max(info.frames, 1)
+    with VideoWriter(path, (info.width, info.height), info.container_fps) as writer:
+        for frame in iter_frames(info):
+            k = int(np.argmin(np.abs(traj.times_s - frame.time_s)))
+            img = annotate_frame(
+                frame.image,
+                traj.xy_px[k],
+                result.near_side,
+                event_label(frame.time_s, events, window),
+            )
+            writer.write(img, frame.time_s * stretch)
+            progress("video", frame.index + 1, total)
+    return path
 
 
 def side_index(side: str, part: str) -> int:
@@ -232,16 +277,24 @@ def _write_outputs(
     ]
     leg = result.metrics.leg_length_px
     near = result.near_side
-    floor = float(np.nanmedian(
-        traj.xy_px[:, [side_index(near, "HEEL"), side_index(near, "FOOT_INDEX")], 1].max(axis=1)
-    ))
+    floor = float(
+        np.nanmedian(
+            traj.xy_px[:, [side_index(near, "HEEL"), side_index(near, "FOOT_INDEX")], 1].max(axis=1)
+        )
+    )
     sig = foot_signals(traj, near, result.metrics.direction, leg)
     floor = float(np.nanmax(sig.heel[:, 1])) if not np.isfinite(floor) else floor
     _ = foot_height(sig)
     scale = result.metrics.px_per_m or leg / (0.491 * height_cm / 100)
     files["trc"] = [
-        write_trc(analysis_dir / "keypoints.trc", traj.times_s, traj.xy_px, px_per_m=scale,
-                  direction=result.metrics.direction, floor_y_px=floor)
+        write_trc(
+            analysis_dir / "keypoints.trc",
+            traj.times_s,
+            traj.xy_px,
+            px_per_m=scale,
+            direction=result.metrics.direction,
+            floor_y_px=floor,
+        )
     ]
     return files
 
@@ -264,15 +317,26 @@ def analyze_video(
     issues, angle = _quality(info, result, seq)
     raise_for_errors(issues, str(path))
     if options.height_cm is None:
-        issues.append(QualityIssue(code="height_assumed", level="warning", message=(
-            f"no height given: centimetres and speed assume {ASSUMED_HEIGHT_CM:.0f} cm "
-            "(pass --height-cm or set it on the runner)")))
+        issues.append(
+            QualityIssue(
+                code="height_assumed",
+                level="warning",
+                message=(
+                    f"no height given: centimetres and speed assume {ASSUMED_HEIGHT_CM:.0f} cm "
+                    "(pass --height-cm or set it on the runner)"
+                ),
+            )
+        )
     findings = _findings(result, result.clean.fps)
     thresholds, digest = load_thresholds()
     out_dir = options.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     files = _write_outputs(out_dir, result, height_cm)
     files["frames"] = _key_frames(info, result, out_dir, progress)
+    if options.annotated_video:
+        files["annotated_video"] = [
+            _annotated_video(info, result, out_dir / "annotated.mp4", progress)
+        ]
     analysis = VideoAnalysis(
         video=info,
         view="side",

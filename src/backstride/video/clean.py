@@ -178,7 +178,7 @@ def clean(
     else:
         grid = times_s.copy()
     cutoff = cutoff_for(fps)
-    max_gap = max(1, int(round(MAX_GAP_S * fps)))
+    max_gap = max(1, round(MAX_GAP_S * fps))
     observed = np.isfinite(xy[..., 0])
     out = np.empty_like(xy)
     unfiltered = np.empty_like(xy)

@@ -18,21 +18,34 @@ from backstride.skeleton import Landmark
 
 #: Marker names in the style Sports2D uses for BlazePose.
 TRC_NAMES = {
-    Landmark.NOSE: "Nose", Landmark.LEFT_EYE: "LEye", Landmark.RIGHT_EYE: "REye",
-    Landmark.LEFT_EAR: "LEar", Landmark.RIGHT_EAR: "REar",
-    Landmark.LEFT_SHOULDER: "LShoulder", Landmark.RIGHT_SHOULDER: "RShoulder",
-    Landmark.LEFT_ELBOW: "LElbow", Landmark.RIGHT_ELBOW: "RElbow",
-    Landmark.LEFT_WRIST: "LWrist", Landmark.RIGHT_WRIST: "RWrist",
-    Landmark.LEFT_HIP: "LHip", Landmark.RIGHT_HIP: "RHip",
-    Landmark.LEFT_KNEE: "LKnee", Landmark.RIGHT_KNEE: "RKnee",
-    Landmark.LEFT_ANKLE: "LAnkle", Landmark.RIGHT_ANKLE: "RAnkle",
-    Landmark.LEFT_HEEL: "LHeel", Landmark.RIGHT_HEEL: "RHeel",
-    Landmark.LEFT_FOOT_INDEX: "LBigToe", Landmark.RIGHT_FOOT_INDEX: "RBigToe",
+    Landmark.NOSE: "Nose",
+    Landmark.LEFT_EYE: "LEye",
+    Landmark.RIGHT_EYE: "REye",
+    Landmark.LEFT_EAR: "LEar",
+    Landmark.RIGHT_EAR: "REar",
+    Landmark.LEFT_SHOULDER: "LShoulder",
+    Landmark.RIGHT_SHOULDER: "RShoulder",
+    Landmark.LEFT_ELBOW: "LElbow",
+    Landmark.RIGHT_ELBOW: "RElbow",
+    Landmark.LEFT_WRIST: "LWrist",
+    Landmark.RIGHT_WRIST: "RWrist",
+    Landmark.LEFT_HIP: "LHip",
+    Landmark.RIGHT_HIP: "RHip",
+    Landmark.LEFT_KNEE: "LKnee",
+    Landmark.RIGHT_KNEE: "RKnee",
+    Landmark.LEFT_ANKLE: "LAnkle",
+    Landmark.RIGHT_ANKLE: "RAnkle",
+    Landmark.LEFT_HEEL: "LHeel",
+    Landmark.RIGHT_HEEL: "RHeel",
+    Landmark.LEFT_FOOT_INDEX: "LBigToe",
+    Landmark.RIGHT_FOOT_INDEX: "RBigToe",
 }
 
 
 def write_keypoints_csv(
-    path: Path, times_s: NDArray[np.float64], xy_px: NDArray[np.float64],
+    path: Path,
+    times_s: NDArray[np.float64],
+    xy_px: NDArray[np.float64],
     observed: NDArray[np.bool_],
 ) -> Path:
     """One row per frame: time, then x, y (pixels) and observed (0/1) for every landmark."""

@@ -165,14 +165,29 @@ def side_view_findings(
     for code, rule in thresholds.findings.items():
         if rule.view != "side" or rule.metric not in values:
             continue
-        if rule.also is not None and not values.get(rule.also.metric, float("nan")) > rule.also.above:
+        if (
+            rule.also is not None
+            and not values.get(rule.also.metric, float("nan")) > rule.also.above
+        ):
             continue
         conf = (confidence or {}).get(rule.metric, Confidence.HIGH)
-        evidence = (Evidence(label=rule.metric, ref=f"metrics.json#{rule.metric}",
-                             value=round(values[rule.metric], 2)),)
-        finding = evaluate(code, rule, values[rule.metric], source=FindingSource.VIDEO_SIDE,
-                           ruleset=ruleset, confidence=conf, speed_mps=speed_mps,
-                           evidence=evidence)
+        evidence = (
+            Evidence(
+                label=rule.metric,
+                ref=f"metrics.json#{rule.metric}",
+                value=round(values[rule.metric], 2),
+            ),
+        )
+        finding = evaluate(
+            code,
+            rule,
+            values[rule.metric],
+            source=FindingSource.VIDEO_SIDE,
+            ruleset=ruleset,
+            confidence=conf,
+            speed_mps=speed_mps,
+            evidence=evidence,
+        )
         if finding is not None:
             out.append(finding)
     return out

@@ -55,14 +55,24 @@ class MetricSummary(BaseModel):
     confidence: str = "high"  # high / moderate / low
 
     @classmethod
-    def of(cls, name: str, values: list[float] | Array, confidence: str = "high") -> MetricSummary:
+    def of(
+        cls, name: str, values: list[float] | np.ndarray, confidence: str = "high"
+    ) -> MetricSummary:
         """Summarise per-stride values (NaN ignored)."""
         arr = np.asarray(values, dtype=float)
         arr = arr[np.isfinite(arr)]
         unit = DEFINITIONS.get(name, ("", ""))[0]
         if arr.size == 0:
-            return cls(value=float("nan"), unit=unit, n=0, p25=float("nan"), p75=float("nan"),
-                       cv_pct=float("nan"), per_stride=(), confidence="low")
+            return cls(
+                value=float("nan"),
+                unit=unit,
+                n=0,
+                p25=float("nan"),
+                p75=float("nan"),
+                cv_pct=float("nan"),
+                per_stride=(),
+                confidence="low",
+            )
         mean = float(np.mean(arr))
         cv = float(100 * np.std(arr) / abs(mean)) if arr.size > 1 and mean else float("nan")
         return cls(
@@ -193,37 +203,46 @@ def measure_side_view(inp: SideViewInput) -> SideViewMetrics:
     vo_px = sg.vertical_oscillation_px(inp.times_s, pelvis_y, all_strikes)
     xy = inp.xy_px
     speed_px = sg.stance_speed_px_s(
-        inp.times_s, _lm(xy, inp.near_side, "FOOT_INDEX")[:, 0],
-        _lm(xy, inp.near_side, "HEEL")[:, 0], 0.5 * (xy[:, L.LEFT_HIP, 0] + xy[:, L.RIGHT_HIP, 0]),
-        inp.direction, contacts[inp.near_side],
+        inp.times_s,
+        _lm(xy, inp.near_side, "FOOT_INDEX")[:, 0],
+        _lm(xy, inp.near_side, "HEEL")[:, 0],
+        0.5 * (xy[:, L.LEFT_HIP, 0] + xy[:, L.RIGHT_HIP, 0]),
+        inp.direction,
+        contacts[inp.near_side],
     )
     step_s = np.array([s for _, s in steps])
     m: dict[str, MetricSummary] = {
         "cadence_spm": MetricSummary.of("cadence_spm", 120.0 / stride_times),
         "step_time_ms": MetricSummary.of("step_time_ms", 1000 * step_s),
-        "contact_ms": MetricSummary.of("contact_ms", 1000 * np.asarray(gct[inp.near_side]),
-                                       timing_conf),
+        "contact_ms": MetricSummary.of(
+            "contact_ms", 1000 * np.asarray(gct[inp.near_side]), timing_conf
+        ),
         "flight_ms": MetricSummary.of("flight_ms", 1000 * np.asarray(flights), timing_conf),
         "duty_factor": MetricSummary.of(
             "duty_factor",
             np.asarray(gct[inp.near_side]) / np.median(stride_times) if stride_times.size else [],
             timing_conf,
         ),
-        "overstride_pct_leg": MetricSummary.of("overstride_pct_leg",
-                                               100 * placement["overstride_px"] / leg_px),
+        "overstride_pct_leg": MetricSummary.of(
+            "overstride_pct_leg", 100 * placement["overstride_px"] / leg_px
+        ),
         "shank_angle_deg": MetricSummary.of("shank_angle_deg", placement["shank_angle_deg"]),
-        "foot_inclination_deg": MetricSummary.of("foot_inclination_deg",
-                                                 placement["foot_inclination_deg"]),
-        "knee_flexion_contact_deg": MetricSummary.of("knee_flexion_contact_deg",
-                                                     placement["knee_flexion_contact_deg"]),
+        "foot_inclination_deg": MetricSummary.of(
+            "foot_inclination_deg", placement["foot_inclination_deg"]
+        ),
+        "knee_flexion_contact_deg": MetricSummary.of(
+            "knee_flexion_contact_deg", placement["knee_flexion_contact_deg"]
+        ),
     }
     for key, values in posture.items():
         m[key] = MetricSummary.of(key, values)
     if scale:
-        m["overstride_cm"] = MetricSummary.of("overstride_cm",
-                                              100 * placement["overstride_px"] / scale)
-        m["vertical_oscillation_cm"] = MetricSummary.of("vertical_oscillation_cm",
-                                                        100 * vo_px / scale)
+        m["overstride_cm"] = MetricSummary.of(
+            "overstride_cm", 100 * placement["overstride_px"] / scale
+        )
+        m["vertical_oscillation_cm"] = MetricSummary.of(
+            "vertical_oscillation_cm", 100 * vo_px / scale
+        )
         speed = speed_px / scale
         m["speed_mps"] = MetricSummary.of("speed_mps", [speed])
         step_len = speed * step_s
@@ -240,8 +259,9 @@ def measure_side_view(inp: SideViewInput) -> SideViewMetrics:
             near=side == inp.near_side,
             contact_ms=MetricSummary.of("contact_ms", 1000 * np.asarray(gct[side])),
             step_time_ms=MetricSummary.of("step_time_ms", 1000 * np.asarray(side_steps)),
-            overstride_pct_leg=MetricSummary.of("overstride_pct_leg",
-                                                100 * side_place["overstride_px"] / leg_px),
+            overstride_pct_leg=MetricSummary.of(
+                "overstride_pct_leg", 100 * side_place["overstride_px"] / leg_px
+            ),
             confidence=ev.confidence,
         )
     r, lft = sides.get("right"), sides.get("left")

@@ -39,12 +39,12 @@ class Annotation:
 
 
 def _pt(p: NDArray[np.float64]) -> tuple[int, int]:
-    return int(round(float(p[0]))), int(round(float(p[1])))
+    return round(float(p[0])), round(float(p[1]))
 
 
 def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float) -> None:
     font = cv2.FONT_HERSHEY_SIMPLEX
-    thick = max(1, int(round(scale * 2)))
+    thick = max(1, round(scale * 2))
     (w, h), base = cv2.getTextSize(text, font, scale, thick)
     x, y = org
     x = int(np.clip(x, 2, img.shape[1] - w - 4))
@@ -90,16 +90,28 @@ def annotate(frame_rgb: np.ndarray, ann: Annotation) -> np.ndarray:
     ankle = xy[side_landmark(ann.near_side, "ANKLE")]
     if ann.shank_angle_deg is not None and np.all(np.isfinite([*knee, *ankle])):
         cv2.line(img, _pt(knee), _pt(ankle), ACCENT, width + 1, cv2.LINE_AA)
-        _text(img, f"shank {ann.shank_angle_deg:+.0f} deg",
-              _pt(knee + np.array([14 * ann.direction, 0])), scale)
+        _text(
+            img,
+            f"shank {ann.shank_angle_deg:+.0f} deg",
+            _pt(knee + np.array([14 * ann.direction, 0])),
+            scale,
+        )
     heel = xy[side_landmark(ann.near_side, "HEEL")]
     if ann.overstride_text and np.all(np.isfinite([*hip_c, *heel])):
-        y = int(round(heel[1])) + 3 * width
-        cv2.line(img, _pt(hip_c), (int(round(hip_c[0])), y), (200, 200, 200), 1, cv2.LINE_AA)
-        cv2.arrowedLine(img, (int(round(hip_c[0])), y), (int(round(heel[0])), y), ACCENT,
-                        width, cv2.LINE_AA, tipLength=0.15)
-        _text(img, ann.overstride_text, (int(min(hip_c[0], heel[0])), y + int(28 * scale) + 6),
-              scale)
+        y = round(heel[1]) + 3 * width
+        cv2.line(img, _pt(hip_c), (round(hip_c[0]), y), (200, 200, 200), 1, cv2.LINE_AA)
+        cv2.arrowedLine(
+            img,
+            (round(hip_c[0]), y),
+            (round(heel[0]), y),
+            ACCENT,
+            width,
+            cv2.LINE_AA,
+            tipLength=0.15,
+        )
+        _text(
+            img, ann.overstride_text, (int(min(hip_c[0], heel[0])), y + int(28 * scale) + 6), scale
+        )
     _text(img, f"{ann.label}  t={ann.time_s:.2f} s", (10, int(30 * scale) + 6), scale)
     _ = h
     return img
@@ -116,3 +128,27 @@ def save_png(img_bgr: np.ndarray, path: Path) -> Path:
 def nearest_indices(frame_times: NDArray[np.float64], wanted: Iterable[float]) -> list[int]:
     """Index of the frame nearest each wanted time."""
     return [int(np.argmin(np.abs(frame_times - t))) for t in wanted]
+
+
+def event_label(
+    t: float, events: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]], window_s: float
+) -> str:
+    """'right strike' / 'left toe-off' when an event is within ``window_s`` of ``t``."""
+    for side, (strikes, toe_offs) in events.items():
+        if strikes.size and np.min(np.abs(strikes - t)) <= window_s:
+            return f"{side} strike"
+        if toe_offs.size and np.min(np.abs(toe_offs - t)) <= window_s:
+            return f"{side} toe-off"
+    return ""
+
+
+def annotate_frame(
+    frame_rgb: np.ndarray, xy: NDArray[np.float64], near_side: str, text: str
+) -> np.ndarray:
+    """A BGR copy of a frame with the skeleton and an event label, for the annotated video."""
+    img = cv2.cvtColor(frame_rgb, cv2.COLOR_RGB2BGR)
+    h = img.shape[0]
+    draw_skeleton(img, xy, near_side, max(2, h // 300))
+    if text:
+        _text(img, text, (10, int(30 * max(0.45, h / 1100)) + 6), max(0.45, h / 1100))
+    return img

@@ -13,7 +13,12 @@ import numpy as np
 from backstride.skeleton import Landmark, side_landmark
 from backstride.video.clean import CleanTrajectories, clean
 from backstride.video.events import FootEvents, FootSignals, detect_contacts
-from backstride.video.metrics import SideViewInput, SideViewMetrics, leg_length_px, measure_side_view
+from backstride.video.metrics import (
+    SideViewInput,
+    SideViewMetrics,
+    leg_length_px,
+    measure_side_view,
+)
 from backstride.video.pose import PoseSequence
 from backstride.video.track import (
     RunnerTrack,

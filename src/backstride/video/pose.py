@@ -72,6 +72,10 @@ def _quiet_stderr() -> Iterator[None]:
             os.close(fd)
 
 
+#: Calls during which mediapipe's C++ start-up logging is silenced.
+WARM_CALLS = 5
+
+
 class MediaPipePose:
     """BlazePose "full" (model_complexity=1) from the bundled mediapipe wheel.
 
@@ -91,7 +95,7 @@ class MediaPipePose:
         self._tracking = tracking
         self._min_confidence = min_confidence
         self._pose = self._make()
-        self._warm = False
+        self._warm = 0
 
     def _make(self) -> object:
         with _quiet_stderr(), contextlib.redirect_stdout(io.StringIO()):
@@ -107,10 +111,10 @@ class MediaPipePose:
     def detect(self, image: NDArray[np.uint8], time_s: float) -> PoseResult | None:
         """Run BlazePose on one upright RGB frame."""
         h, w = image.shape[:2]
-        if not self._warm:  # the first call starts the graph and logs to stderr
+        if self._warm < WARM_CALLS:  # the first calls load the models and log to stderr
             with _quiet_stderr():
                 result = self._pose.process(image)  # type: ignore[attr-defined]
-            self._warm = True
+            self._warm += 1
         else:
             result = self._pose.process(image)  # type: ignore[attr-defined]
         if result.pose_landmarks is None:
@@ -123,7 +127,7 @@ class MediaPipePose:
         """Start again from detection (a fresh graph)."""
         self.close()
         self._pose = self._make()
-        self._warm = False
+        self._warm = 0
 
     def close(self) -> None:
         """Release the mediapipe graph."""

@@ -7,6 +7,7 @@ Nothing here changes a metric; it only judges whether the metrics can be trusted
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -67,7 +68,9 @@ def camera_angle_deg(seq: PoseSequence) -> float:
     return float(np.degrees(np.arcsin(np.clip(np.median(ratios), 0.0, 1.0))))
 
 
-def out_of_frame_share(seq: PoseSequence, landmarks: list[int], margin_px: float = 2.0) -> float:
+def out_of_frame_share(
+    seq: PoseSequence, landmarks: Sequence[int], margin_px: float = 2.0
+) -> float:
     """Share of detected frames in which any of ``landmarks`` lies outside the frame."""
     w, h = seq.frame_size
     xy = seq.xy_px[:, landmarks]
@@ -75,8 +78,10 @@ def out_of_frame_share(seq: PoseSequence, landmarks: list[int], margin_px: float
     if not det.any():
         return 0.0
     outside = (
-        (xy[..., 0] < -margin_px) | (xy[..., 0] > w + margin_px)
-        | (xy[..., 1] < -margin_px) | (xy[..., 1] > h + margin_px)
+        (xy[..., 0] < -margin_px)
+        | (xy[..., 0] > w + margin_px)
+        | (xy[..., 1] < -margin_px)
+        | (xy[..., 1] > h + margin_px)
     ).any(axis=1)
     return float(outside[det].mean())
 
@@ -84,13 +89,29 @@ def out_of_frame_share(seq: PoseSequence, landmarks: list[int], margin_px: float
 def check_frame_rate(fps: float) -> list[QualityIssue]:
     """Contact timing needs frames: refuse below 25 fps, warn below 50 fps."""
     if fps < MIN_FPS:
-        return [QualityIssue(code="fps_too_low", level="error", message=(
-            f"the video has {fps:.0f} frames per second; running steps last a quarter of a second, "
-            "so at least 25 (better 60 or more, or slow motion) are needed"))]
+        return [
+            QualityIssue(
+                code="fps_too_low",
+                level="error",
+                message=(
+                    f"the video has {fps:.0f} frames per second; running steps last a quarter of "
+                    "a second, "
+                    "so at least 25 (better 60 or more, or slow motion) are needed"
+                ),
+            )
+        ]
     if fps < GOOD_FPS:
-        return [QualityIssue(code="fps_low", level="warning", message=(
-            f"{fps:.0f} frames per second: contact and flight times are approximate (one frame is "
-            f"{1000 / fps:.0f} ms); film at 60 fps or more, or in slow motion"))]
+        return [
+            QualityIssue(
+                code="fps_low",
+                level="warning",
+                message=(
+                    f"{fps:.0f} frames per second: contact and flight times are approximate (one "
+                    "frame is "
+                    f"{1000 / fps:.0f} ms); film at 60 fps or more, or in slow motion"
+                ),
+            )
+        ]
     return []
 
 
@@ -98,12 +119,25 @@ def check_detection(seq: PoseSequence) -> list[QualityIssue]:
     """The runner must be found in most frames."""
     rate = float(seq.detected.mean()) if seq.detected.size else 0.0
     if rate < 0.5:
-        return [QualityIssue(code="runner_not_found", level="error", message=(
-            f"no runner was found in {100 * (1 - rate):.0f}% of the frames; film the whole body, "
-            "in good light, with the runner filling at least a third of the frame height"))]
+        return [
+            QualityIssue(
+                code="runner_not_found",
+                level="error",
+                message=(
+                    f"no runner was found in {100 * (1 - rate):.0f}% of the frames; film the "
+                    "whole body, "
+                    "in good light, with the runner filling at least a third of the frame height"
+                ),
+            )
+        ]
     if rate < 0.9:
-        return [QualityIssue(code="runner_lost", level="warning", message=(
-            f"the runner was not found in {100 * (1 - rate):.0f}% of the frames"))]
+        return [
+            QualityIssue(
+                code="runner_lost",
+                level="warning",
+                message=(f"the runner was not found in {100 * (1 - rate):.0f}% of the frames"),
+            )
+        ]
     return []
 
 
@@ -113,16 +147,34 @@ def check_framing(seq: PoseSequence) -> list[QualityIssue]:
     share_feet = out_of_frame_share(seq, feet)
     share_head = out_of_frame_share(seq, [L.NOSE])
     if share_feet > 0.5:
-        return [QualityIssue(code="feet_out_of_frame", level="error", message=(
-            f"the feet are outside the frame in {100 * share_feet:.0f}% of the frames; foot "
-            "strikes cannot be seen. Film the whole body, feet included"))]
+        return [
+            QualityIssue(
+                code="feet_out_of_frame",
+                level="error",
+                message=(
+                    f"the feet are outside the frame in {100 * share_feet:.0f}% of the frames; "
+                    "foot "
+                    "strikes cannot be seen. Film the whole body, feet included"
+                ),
+            )
+        ]
     issues = []
     if share_feet > 0.1:
-        issues.append(QualityIssue(code="feet_partly_out", level="warning", message=(
-            f"the feet leave the frame in {100 * share_feet:.0f}% of the frames")))
+        issues.append(
+            QualityIssue(
+                code="feet_partly_out",
+                level="warning",
+                message=(f"the feet leave the frame in {100 * share_feet:.0f}% of the frames"),
+            )
+        )
     if share_head > 0.1:
-        issues.append(QualityIssue(code="head_out", level="warning", message=(
-            f"the head is outside the frame in {100 * share_head:.0f}% of the frames")))
+        issues.append(
+            QualityIssue(
+                code="head_out",
+                level="warning",
+                message=(f"the head is outside the frame in {100 * share_head:.0f}% of the frames"),
+            )
+        )
     return issues
 
 
@@ -131,26 +183,57 @@ def check_side_on(angle_deg: float) -> list[QualityIssue]:
     if angle_deg != angle_deg:
         return []
     if angle_deg > SIDE_ON_MAX_DEG:
-        return [QualityIssue(code="not_side_on", level="error", message=(
-            f"the runner is not seen from the side (the camera is about {angle_deg:.0f} deg from "
-            "side-on); film from the side, level with the hips, or use --view rear for a video "
-            "from behind"))]
+        return [
+            QualityIssue(
+                code="not_side_on",
+                level="error",
+                message=(
+                    f"the runner is not seen from the side (the camera is about {angle_deg:.0f} "
+                    "deg from "
+                    "side-on); film from the side, level with the hips, or use --view rear for a "
+                    "video "
+                    "from behind"
+                ),
+            )
+        ]
     if angle_deg > SIDE_ON_WARN_DEG:
-        return [QualityIssue(code="oblique", level="warning", message=(
-            f"the camera is about {angle_deg:.0f} deg from side-on: angles are less accurate; "
-            "film perpendicular to the running direction"))]
+        return [
+            QualityIssue(
+                code="oblique",
+                level="warning",
+                message=(
+                    f"the camera is about {angle_deg:.0f} deg from side-on: angles are less "
+                    "accurate; "
+                    "film perpendicular to the running direction"
+                ),
+            )
+        ]
     return []
 
 
 def check_steps(n_steps: int, n_contacts: int) -> list[QualityIssue]:
     """Enough steps for medians to mean something."""
     if n_contacts < MIN_CONTACTS:
-        return [QualityIssue(code="too_few_strides", level="error", message=(
-            f"only {n_steps} step(s) could be measured; film at least {MIN_STEPS} steps "
-            "(about 3 seconds of running)"))]
+        return [
+            QualityIssue(
+                code="too_few_strides",
+                level="error",
+                message=(
+                    f"only {n_steps} step(s) could be measured; film at least {MIN_STEPS} steps "
+                    "(about 3 seconds of running)"
+                ),
+            )
+        ]
     if n_steps < MIN_STEPS:
-        return [QualityIssue(code="few_steps", level="warning", message=(
-            f"{n_steps} steps measured; at least {MIN_STEPS} make the medians reliable"))]
+        return [
+            QualityIssue(
+                code="few_steps",
+                level="warning",
+                message=(
+                    f"{n_steps} steps measured; at least {MIN_STEPS} make the medians reliable"
+                ),
+            )
+        ]
     return []
 
 
@@ -162,11 +245,20 @@ def check_cadence(cadence_spm: float, container_fps: float) -> list[QualityIssue
     hint = ""
     if cadence_spm < lo:
         guess = container_fps * 180.0 / max(cadence_spm, 1.0)
-        hint = (f" If this is a slow-motion video, give its capture rate, e.g. --capture-fps "
-                f"{_nearest_rate(guess)}.")
-    return [QualityIssue(code="cadence_implausible", level="error", message=(
-        f"the cadence comes out at {cadence_spm:.0f} steps/min, which is not running "
-        f"(expected {lo:.0f}-{hi:.0f}).{hint}"))]
+        hint = (
+            f" If this is a slow-motion video, give its capture rate, e.g. --capture-fps "
+            f"{_nearest_rate(guess)}."
+        )
+    return [
+        QualityIssue(
+            code="cadence_implausible",
+            level="error",
+            message=(
+                f"the cadence comes out at {cadence_spm:.0f} steps/min, which is not running "
+                f"(expected {lo:.0f}-{hi:.0f}).{hint}"
+            ),
+        )
+    ]
 
 
 def _nearest_rate(fps: float) -> int:
@@ -177,8 +269,16 @@ def _nearest_rate(fps: float) -> int:
 def check_other_people(foreign_share: float) -> list[QualityIssue]:
     """Another person taken for the runner in some frames."""
     if foreign_share > 0.05:
-        return [QualityIssue(code="other_person", level="warning", message=(
-            f"someone else came into view: {100 * foreign_share:.0f}% of the frames were left out"))]
+        return [
+            QualityIssue(
+                code="other_person",
+                level="warning",
+                message=(
+                    f"someone else came into view: {100 * foreign_share:.0f}% of the frames were "
+                    "left out"
+                ),
+            )
+        ]
     return []
 
 

@@ -49,6 +49,8 @@ Winter D.A. Biomechanics and Motor Control of Human Movement, 4th ed. 2009 (segm
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -115,7 +117,7 @@ def step_times_s(strikes: list[tuple[float, str]]) -> list[tuple[str, float]]:
     """
     out = []
     ordered = sorted(strikes)
-    for (t0, s0), (t1, s1) in zip(ordered[:-1], ordered[1:], strict=True):
+    for (t0, s0), (t1, s1) in itertools.pairwise(ordered):
         if s0 != s1:
             out.append((s1, round(t1 - t0, 6)))
     return out
@@ -158,7 +160,7 @@ def strike_pattern(foot_inclination_deg: float) -> str:
 def vertical_oscillation_px(times: Array, pelvis_y: Array, strikes: Array) -> Array:
     """Peak-to-peak pelvis height within each step (strike to the next strike), pixels."""
     out = []
-    for a, b in zip(strikes[:-1], strikes[1:], strict=True):
+    for a, b in itertools.pairwise(strikes):
         m = (times >= a) & (times <= b)
         if m.sum() >= 3:
             out.append(float(np.nanmax(pelvis_y[m]) - np.nanmin(pelvis_y[m])))
@@ -166,7 +168,11 @@ def vertical_oscillation_px(times: Array, pelvis_y: Array, strikes: Array) -> Ar
 
 
 def stance_speed_px_s(
-    times: Array, toe_x: Array, heel_x: Array, pelvis_x: Array, direction: float,
+    times: Array,
+    toe_x: Array,
+    heel_x: Array,
+    pelvis_x: Array,
+    direction: float,
     contacts: list[tuple[float, float]],
 ) -> float:
     """Running speed in pixels per second: how fast the foot on the ground moves back relative

@@ -94,9 +94,9 @@ def swap_states(
     """Per frame, whether two labelled limbs should exchange labels, and how sure that is.
 
     Each limb's trajectory is estimated by a robust local quadratic (`robust_trend`), which
-    label swaps lasting less than about half the window barely pull; every frame is then assigned to the labelling closer to those
-    trajectories; the two steps repeat. The whole clip's labelling is the one that agrees with
-    the pose model on most frames.
+    label swaps lasting less than about half the window barely pull; every frame is then
+    assigned to the labelling closer to those trajectories; the two steps repeat. The whole
+    clip's labelling is the one that agrees with the pose model on most frames.
 
     Parameters
     ----------
@@ -161,8 +161,9 @@ def fix_label_swaps(seq: PoseSequence) -> tuple[PoseSequence, dict[str, int]]:
         idx = np.nonzero(swapped)[0]
         for arr in (xy, vis, depth):
             a, b = arr[idx][:, left].copy(), arr[idx][:, right].copy()
-            arr[np.ix_(idx, left)] = b
-            arr[np.ix_(idx, right)] = a
+            cols_l, cols_r = np.array(left, dtype=int), np.array(right, dtype=int)
+            arr[np.ix_(idx, cols_l)] = b
+            arr[np.ix_(idx, cols_r)] = a
         changed[name] = int(swapped.sum())
     fixed = PoseSequence(xy, vis, depth, seq.times_s, seq.frame_size, seq.backend, list(seq.notes))
     return fixed, changed
@@ -224,7 +225,7 @@ def keep_one_runner(seq: PoseSequence, *, jump: float = 0.35, resize: float = 0.
     ankles = 0.5 * (xy[:, L.LEFT_ANKLE] + xy[:, L.RIGHT_ANKLE])
     size = np.linalg.norm(shoulders - ankles, axis=1)
     n = len(size)
-    window = max(5, int(round(seq.fps * 0.5)) if seq.fps else 15)
+    window = max(5, round(seq.fps * 0.5) if seq.fps else 15)
     foreign = ~np.isfinite(size)
     for _ in range(2):  # re-estimate the track without the frames flagged the first time
         ref_c = np.full((n, 2), np.nan)

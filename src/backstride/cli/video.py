@@ -1,0 +1,159 @@
+"""``backstride video analyze``: a phone video to running metrics, findings and annotated frames."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from backstride.cli.state import console, err_console, state
+from backstride.errors import InputError
+from backstride.video.analyze import AnalyzeOptions, VideoAnalysis, analyze_video
+from backstride.video.findings import load_thresholds
+from backstride.video.sagittal import expected_cadence_spm
+
+app = typer.Typer(help="Analyse running videos.", no_args_is_help=True)
+
+STAGE_NAMES = {"pose": "finding the runner", "frames": "drawing key frames", "video": "annotating"}
+SHOWN = (
+    "cadence_spm",
+    "contact_ms",
+    "flight_ms",
+    "duty_factor",
+    "overstride_pct_leg",
+    "overstride_cm",
+    "shank_angle_deg",
+    "foot_inclination_deg",
+    "knee_flexion_contact_deg",
+    "trunk_lean_deg",
+    "whole_body_lean_deg",
+    "vertical_oscillation_cm",
+    "vertical_ratio_pct",
+    "speed_mps",
+)
+
+
+def _band(metric: str, analysis: VideoAnalysis) -> str:
+    """The usual range of a metric, from the thresholds file (where one applies)."""
+    thresholds, _ = load_thresholds()
+    if metric == "cadence_spm" and "speed_mps" in analysis.metrics.metrics:
+        speed = analysis.metrics.metrics["speed_mps"].value
+        return f">= {expected_cadence_spm(speed) - 8:.0f} at {speed:.1f} m/s"
+    for rule in thresholds.findings.values():
+        if rule.metric == metric and rule.direction == "above":
+            return f"< {rule.bands.low:g}"
+    return ""
+
+
+def print_summary(analysis: VideoAnalysis) -> None:
+    """Warnings first, then the metric table, then the findings."""
+    for issue in analysis.quality:
+        err_console.print(f"[yellow]note:[/] {issue.message}", highlight=False)
+    m = analysis.metrics
+    console.print(
+        f"[bold]{analysis.video.path.name}[/]: side view, runner facing {analysis.facing}, "
+        f"near leg {analysis.near_side}, camera {analysis.camera_angle_deg:.0f} deg from side-on, "
+        f"{analysis.video.capture_fps:.0f} fps, strike pattern: {m.strike_pattern}"
+    )
+    by_metric = {}
+    thresholds, _ = load_thresholds()
+    for f in analysis.findings:
+        by_metric[thresholds.findings[f.code].metric] = f
+    table = Table("metric", "value", "spread (IQR)", "usual", "finding")
+    for name in SHOWN:
+        if name not in m.metrics:
+            continue
+        s = m.metrics[name]
+        finding = by_metric.get(name)
+        flag = f"[red]{finding.code} ({finding.severity})[/]" if finding else ""
+        low = " (low confidence)" if s.confidence == "low" else ""
+        table.add_row(
+            f"{name}",
+            f"{s.value:.3g} {s.unit}{low}",
+            f"{s.p25:.3g}-{s.p75:.3g} (n={s.n})",
+            _band(name, analysis),
+            flag,
+        )
+    for name, value in (
+        ("step_time_si_pct", m.step_time_si_pct),
+        ("contact_time_si_pct", m.contact_time_si_pct),
+    ):
+        finding = by_metric.get(name)
+        flag = f"[red]{finding.code} ({finding.severity})[/]" if finding else ""
+        table.add_row(name, f"{value:+.1f} %", "", "|SI| < 8", flag)
+    console.print(table)
+    if not analysis.findings:
+        console.print("no findings: every measure is within its usual range")
+    for f in analysis.findings:
+        console.print(f"[bold]{f.title}[/] ({f.severity}): {f.explanation}")
+
+
+@app.command("analyze")
+def analyze(
+    ctx: typer.Context,
+    videos: list[Path] = typer.Argument(..., help="A side-view video (MP4, MOV...)."),
+    view: str = typer.Option("side", "--view", help="side (rear comes with the rear-view stage)."),
+    runner: str | None = typer.Option(None, "--runner", help="Store the analysis for this runner."),
+    height_cm: float | None = typer.Option(None, "--height-cm", help="Runner's height, cm."),
+    treadmill: bool | None = typer.Option(
+        None, "--treadmill/--overground", help="Where the runner was filmed (recorded)."
+    ),
+    capture_fps: float | None = typer.Option(
+        None, "--capture-fps", help="Capture rate of a slow-motion video, e.g. 240."
+    ),
+    out: Path = typer.Option(Path("out/video"), "--out", help="Folder for the results."),
+    annotated_video: bool = typer.Option(
+        False, "--annotated-video", help="Also write an annotated MP4."
+    ),
+) -> None:
+    """Measure cadence, contact, overstride, angles and oscillation from a side-view video."""
+    from backstride.cli.video_store import runner_height, store_analysis
+
+    if view != "side":
+        raise InputError(f"--view {view!r} is not supported here; use --view side")
+    if len(videos) != 1:
+        raise InputError("give one side-view video")
+    db = state(ctx).database() if runner else None
+    if db is not None and runner is not None and height_cm is None:
+        height_cm = runner_height(db, runner)
+    options = AnalyzeOptions(
+        view="side",
+        height_cm=height_cm,
+        treadmill=treadmill,
+        capture_fps=capture_fps,
+        out_dir=out,
+        annotated_video=annotated_video,
+    )
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(STAGE_NAMES.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=max(total, done))
+
+        analysis = analyze_video(videos[0], options, progress=report)
+    print_summary(analysis)
+    console.print(
+        f"results: {out}/metrics.json, keypoints.csv, keypoints.trc, "
+        f"{len(analysis.files.get('frames', []))} annotated frames in {out}/frames"
+    )
+    if db is not None and runner is not None:
+        assessment_id = store_analysis(db, runner, analysis, videos[0])
+        console.print(f"stored as assessment #{assessment_id} for {runner}")
