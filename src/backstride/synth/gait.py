@@ -140,6 +140,23 @@ def plausible_speed_mps(
     return reach / (contact_ms / 1000.0)
 
 
+def min_vertical_oscillation_cm(cadence_spm: float, contact_ms: float) -> float:
+    """The least vertical oscillation a runner with this timing can have, cm.
+
+    In flight the pelvis is ballistic: rising and falling for the flight time ``tf`` lifts it
+    ``g tf^2 / 8`` above take-off; the stance dip that hands over between two flights adds
+    ``v c / 4`` with ``v = g tf / 2`` and ``c`` the contact time.
+
+    Examples
+    --------
+    >>> round(min_vertical_oscillation_cm(170, 230), 1)
+    4.3
+    """
+    contact = contact_ms / 1000.0
+    flight = 60.0 / cadence_spm - contact
+    return 100.0 * (G_MPS2 * flight**2 / 8.0 + 0.25 * (G_MPS2 * flight / 2.0) * contact)
+
+
 class StanceState(BaseModel):
     """Sagittal pose of a leg at one instant, used to join stance and swing smoothly."""
 
@@ -213,16 +230,12 @@ class GaitModel:
     def _stance_dip_extra_m(self) -> float:
         """Extra stance dip (beyond the ballistic hand-over) making the requested oscillation."""
         p = self.params
-        flight = p.step_s - p.contact_ms / 1000.0
-        apex = G_MPS2 * flight**2 / 8.0
-        v = G_MPS2 * flight / 2.0
-        hermite_dip = 0.25 * v * p.contact_ms / 1000.0
-        extra = p.vertical_oscillation_cm / 100.0 - apex - hermite_dip
+        need_cm = min_vertical_oscillation_cm(p.cadence_spm, p.contact_ms)
+        extra = (p.vertical_oscillation_cm - need_cm) / 100.0
         if extra < 0:
-            need = 100 * (apex + hermite_dip)
             raise ValueError(
                 f"vertical oscillation {p.vertical_oscillation_cm} cm is below the "
-                f"{need:.1f} cm that this flight time and contact time imply"
+                f"{need_cm:.1f} cm that this flight time and contact time imply"
             )
         return extra
 

@@ -183,14 +183,13 @@ def _key_frames(
     idx_clean = nearest_indices(traj.times_s, times)
     targets: dict[int, list[int]] = {}
     paths: list[Path] = []
-    frame_times = []
-    for frame in iter_frames(info):
-        frame_times.append(frame.time_s)
-    frame_times_arr = np.array(frame_times)
-    for j, k in enumerate(nearest_indices(frame_times_arr, times)):
+    for j, k in enumerate(nearest_indices(result.pose.times_s, times)):
         targets.setdefault(k, []).append(j)
     done = 0
+    last = max(targets)
     for frame in iter_frames(info):
+        if frame.index > last:
+            break
         for j in targets.get(frame.index, []):
             _, label, stem, is_strike = wanted[j]
             side = stem.split("_")[0]
