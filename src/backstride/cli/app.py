@@ -7,7 +7,9 @@ import typer
 from backstride import __version__
 from backstride.cli import db as db_cmd
 from backstride.cli import demo as demo_cmd
+from backstride.cli import plan as plan_cmd
 from backstride.cli import runner as runner_cmd
+from backstride.cli import session as session_cmd
 from backstride.cli.state import AppState, console
 
 app = typer.Typer(
@@ -49,3 +51,5 @@ def root(
 app.add_typer(runner_cmd.app, name="runner")
 app.add_typer(db_cmd.app, name="db")
 app.command("demo")(demo_cmd.demo)
+app.command("plan")(plan_cmd.plan)
+app.add_typer(session_cmd.app, name="session")

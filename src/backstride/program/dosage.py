@@ -65,6 +65,28 @@ class Dose(BaseModel):
         return f"{head}{side}{tempo}"
 
 
+def short_text(dose: Dose) -> str:
+    """A compact dose without tempo, for tables.
+
+    Examples
+    --------
+    >>> short_text(Dose(sets=2, reps=10, per_side=True, tempo="3-1-1"))
+    '2x10/side'
+    >>> short_text(Dose(sets=3, hold_s=10, pyramid=(6, 4, 2)))
+    '6-4-2x10 s'
+    """
+    side = "/side" if dose.per_side else ""
+    if dose.pyramid is not None:
+        return f"{'-'.join(map(str, dose.pyramid))}x{dose.hold_s} s{side}"
+    if dose.minutes is not None:
+        amount = f"{dose.minutes} min"
+    elif dose.hold_s is not None:
+        amount = f"{dose.hold_s} s"
+    else:
+        amount = str(dose.reps)
+    return f"{dose.sets}x{amount}{side}"
+
+
 def start_dose(dosage: Dosage, *, sets: int, sets_max: int | None) -> Dose:
     """The first dose: the low end of the range, ``sets`` clamped to the range and the phase cap.
 

@@ -312,6 +312,7 @@ class Change(_Frozen):
     to_exercise: str
     variable: Variable | None
     reason: str
+    move: str = ""  # "2 x 8 -> 2 x 10" when the step changed
     rules_version: str
 
 

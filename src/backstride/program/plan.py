@@ -24,7 +24,6 @@ from datetime import date, timedelta
 from backstride.findings import Capacity
 from backstride.program.cards import build_cards
 from backstride.program.cues import active_codes, load_cues, technique_cues
-from backstride.program.dosage import duration_s
 from backstride.program.exercise import Category
 from backstride.program.library import Library, load_library
 from backstride.program.models import (
@@ -39,7 +38,7 @@ from backstride.program.models import (
     Week,
     Why,
 )
-from backstride.program.progression import replay
+from backstride.program.progression import LIGHTER_KINDS, projected_durations, replay
 from backstride.program.return_to_run import return_to_run_plan, return_to_run_reason
 from backstride.program.rules import Profile, ProgramRules, RulesVersion, load_rules
 from backstride.program.select import (
@@ -177,13 +176,15 @@ def strength_slots(
     *,
     budget_s: float,
     weeks: tuple[int, int],
+    lighter_weeks: Sequence[bool],
+    rules: ProgramRules,
 ) -> tuple[list[Slot], dict[Capacity, str]]:
-    """One slot per capacity in the given order while the session fits ``budget_s``, counting
-    each slot at the largest dose it can reach in the program; notes for those left out."""
+    """One slot per capacity in the given order while every projected session still fits
+    ``budget_s`` (``lighter_weeks``: one flag per strength session); notes for those left out."""
     slots: list[Slot] = []
     notes: dict[Capacity, str] = {}
     used: set[str] = set()
-    spent = 0.0
+    spent = [0.0] * len(lighter_weeks)
     for r in ordered:
         if not _capable(library, r.capacity, STRENGTH_CATEGORIES):
             continue
@@ -192,24 +193,24 @@ def strength_slots(
             notes[r.capacity] = "no exercise fits your equipment, symptoms and phase"
             continue
         steps, start = found
-        need = max(duration_s(s.dose) for s in steps[start:])
-        if slots and spent + need > budget_s:
+        slot = Slot(
+            key=r.capacity.value,
+            capacity=r.capacity,
+            role="strength",
+            why=r.why,
+            steps=steps,
+            start=start,
+            first_week=weeks[0],
+            last_week=weeks[1],
+        )
+        need = projected_durations(slot, lighter_weeks, rules)
+        total = [a + b for a, b in zip(spent, need, strict=True)]
+        if slots and max(total, default=0.0) > budget_s:
             notes[r.capacity] = "left out to keep the session within your minutes"
             continue
-        spent += need
+        spent = total
         used |= {s.exercise_id for s in steps}
-        slots.append(
-            Slot(
-                key=r.capacity.value,
-                capacity=r.capacity,
-                role="strength",
-                why=r.why,
-                steps=steps,
-                start=start,
-                first_week=weeks[0],
-                last_week=weeks[1],
-            )
-        )
+        slots.append(slot)
     return slots, notes
 
 
@@ -478,7 +479,8 @@ def _active(
     kinds = week_kinds(
         count, gentle_weeks=gentle_weeks, race_week=race_week, every=rules.lighter_every_weeks
     )
-    full_sessions = prefs.strength_days * kinds.count("build")
+    weekdays = prefs.session_weekdays()
+    full_sessions = len(weekdays) * kinds.count("build")
     spec = PathSpec(
         start_level=min(experience.start_level, profile[1].start_level or 5),
         top_level=profile[1].max_level,
@@ -502,6 +504,10 @@ def _active(
         spec,
         budget_s=budget_s,
         weeks=(gentle_weeks + 1, count),
+        lighter_weeks=[
+            kind in LIGHTER_KINDS for kind in kinds if kind != "gentle" for _ in weekdays
+        ],
+        rules=rules,
     )
     if gentle_weeks:
         gentle_c = constraints_for(

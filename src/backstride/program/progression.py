@@ -20,11 +20,12 @@ the stored program and its history consistent: the same logs always give the sam
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal
 
+from backstride.errors import InputError, ValidationError
 from backstride.program.dosage import Dose, duration_s, lighter
 from backstride.program.library import Library
 from backstride.program.models import Change, Item, LogEntry, Program, Session, Slot, Week
@@ -172,6 +173,25 @@ def session_dose(slot: Slot, step: int, *, lighter_week: bool, rules: ProgramRul
     )
 
 
+def projected_durations(
+    slot: Slot, lighter_weeks: Sequence[bool], rules: ProgramRules
+) -> list[float]:
+    """Seconds the slot takes in each of a run of sessions (True: in a lighter week), when every
+    session goes well: what the plan shows, for fitting sessions into the runner's minutes."""
+    state = SlotState(slot.start)
+    out = []
+    for lighter_week in lighter_weeks:
+        step = shown_step(slot, state, lighter_week=lighter_week)
+        out.append(duration_s(session_dose(slot, step, lighter_week=lighter_week, rules=rules)))
+        state = assume_good(
+            state,
+            last_step=len(slot.steps) - 1,
+            lighter_week=lighter_week,
+            n=rules.progression.sessions_to_progress,
+        )
+    return out
+
+
 def _items(
     slots: list[Slot],
     states: Mapping[str, SlotState],
@@ -198,12 +218,13 @@ def _items(
     return tuple(items)
 
 
-def _describe_move(slot: Slot, before: int, after: int, lib: Library) -> str:
+def describe_move(slot: Slot, before: int, after: int, lib: Library) -> str:
+    """``"2 x 8 -> 2 x 10"``, with the exercise names when the exercise changes."""
     a, b = slot.steps[before], slot.steps[after]
     if a.exercise_id != b.exercise_id:
         before_text = f"{lib[a.exercise_id].name} {a.dose.text()}"
-        return f" ({before_text} -> {lib[b.exercise_id].name} {b.dose.text()})"
-    return f" ({a.dose.text()} -> {b.dose.text()})"
+        return f"{before_text} -> {lib[b.exercise_id].name} {b.dose.text()}"
+    return f"{a.dose.text()} -> {b.dose.text()}"
 
 
 @dataclass
@@ -238,7 +259,7 @@ def _apply_log(
             rules=rules,
         )
         moved = d.state.step != before.step
-        reason = d.reason + (_describe_move(slot, before.step, d.state.step, lib) if moved else "")
+        move = describe_move(slot, before.step, d.state.step, lib) if moved else ""
         variable = None
         if moved:
             higher = max(before.step, d.state.step)
@@ -253,7 +274,8 @@ def _apply_log(
                 from_exercise=slot.steps[before.step].exercise_id,
                 to_exercise=slot.steps[d.state.step].exercise_id,
                 variable=variable,
-                reason=reason,
+                reason=d.reason,
+                move=move,
                 rules_version=f"{version.version}+{version.content_hash[:12]}",
             )
         )
@@ -346,3 +368,27 @@ def replay(
             "revision": len(logs),
         }
     )
+
+
+def keys_to_log(program: Program, logged: Mapping[str, LogEntry], key: str | None) -> list[str]:
+    """The sessions a new log covers: the next session not yet logged, or ``key`` together with
+    every earlier session not yet logged (those were missed: they are logged as not done).
+
+    Raises `InputError` for a referral, an unknown key, a session already logged, or a program
+    with nothing left to log.
+    """
+    sessions = [s.key for s in program.sessions()]
+    pending = [k for k in sessions if k not in logged]
+    if not sessions:
+        raise InputError(f"this program has no sessions to log (status: {program.status})")
+    if not pending:
+        raise InputError("every session of this program is logged; make a new one with `plan`")
+    if key is None:
+        return pending[:1]
+    if key not in sessions:
+        raise ValidationError(
+            "session", f"{key!r} is not a session of this program ({sessions[0]}..{sessions[-1]})"
+        )
+    if key in logged:
+        raise ValidationError("session", f"{key!r} is already logged")
+    return pending[: pending.index(key) + 1]

@@ -217,9 +217,10 @@ def ladder_path(
 ) -> tuple[tuple[Step, ...], int] | None:
     """The dose path along one ladder and the index of its starting step, or None if no rung fits.
 
-    The path holds one allowed rung below the start (for regressions), the start rung and the
-    rungs above it up to ``spec.top_level``, each rung from its start dose through its volume
-    steps (`dosage.volume_steps`); it stops ``spec.max_steps`` steps after the start. Rungs the
+    The path holds the starting dose of one allowed rung below the start (where a regression
+    lands), then the start rung and the rungs above it up to ``spec.top_level``, each from its
+    start dose through its volume steps (`dosage.volume_steps`); it stops ``spec.max_steps``
+    steps after the start. Rungs the
     runner may not do are skipped: tags are inherited up a ladder, so only missing equipment can
     leave a gap, and stepping over it is a normal progression.
     """
@@ -237,6 +238,8 @@ def ladder_path(
         steps.append(
             Step(exercise_id=ex.id, dose=dose, change="start" if not steps else "exercise")
         )
+        if i < starts[-1]:
+            continue  # the easier rung: its starting dose only, never more work than the start
         for nxt, variable in volume_steps(ex.dosage, dose, sets_max=spec.sets_max):
             steps.append(Step(exercise_id=ex.id, dose=nxt, change=variable))
     return tuple(steps[: start_index + spec.max_steps + 1]), start_index

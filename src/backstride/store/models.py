@@ -3,6 +3,7 @@
 A stage that adds tables adds its module here (and a migration under ``migrations/versions``).
 """
 
+from backstride.store.program_tables import ProgramChange, ProgramLog, ProgramRecord
 from backstride.store.tables import Artifact, Assessment, Runner
 
-__all__ = ["Artifact", "Assessment", "Runner"]
+__all__ = ["Artifact", "Assessment", "ProgramChange", "ProgramLog", "ProgramRecord", "Runner"]
