@@ -481,11 +481,14 @@ def _active(
     )
     weekdays = prefs.session_weekdays()
     full_sessions = len(weekdays) * kinds.count("build")
+    sets_max = profile[1].sets_max
+    if prefs.minutes_per_session < rules.short_session_minutes:
+        sets_max = min(sets_max or rules.short_session_sets_max, rules.short_session_sets_max)
     spec = PathSpec(
         start_level=min(experience.start_level, profile[1].start_level or 5),
         top_level=profile[1].max_level,
         sets=experience.sets,
-        sets_max=profile[1].sets_max,
+        sets_max=sets_max,
         max_steps=min(rules.max_steps, -(-full_sessions // rules.progression.sessions_to_progress)),
         categories=STRENGTH_CATEGORIES,
     )

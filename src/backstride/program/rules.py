@@ -166,6 +166,8 @@ class ProgramRules(_Frozen):
     lighter_sets_minus: int = Field(ge=0, le=2)
     lighter_volume_factor: float = Field(gt=0, lt=1)
     warmup_minutes: int = Field(ge=0, le=20)
+    short_session_minutes: int = Field(ge=15, le=90)
+    short_session_sets_max: int = Field(ge=1, le=5)
     max_steps: int = Field(ge=2, le=30)
     paused_weeks: int = Field(ge=1, le=6)
     post_run: PostRunRule

@@ -1,0 +1,97 @@
+"""Builders for the program tests: triage, findings, preferences and inputs as the contracts say."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from backstride.findings import Capacity, Finding, Severity, Source
+from backstride.program.models import Preferences, ProgramInput
+from backstride.symptoms.models import GuidelinePhase, Phase, SeedPhase, SymptomTag, Tier, Triage
+
+START = date(2026, 3, 2)  # a Monday
+
+SOURCES = {
+    "overstride": Source.VIDEO_SIDE,
+    "low_cadence": Source.VIDEO_SIDE,
+    "waist_lean": Source.VIDEO_SIDE,
+    "high_vertical_oscillation": Source.VIDEO_SIDE,
+    "long_contact_time": Source.VIDEO_SIDE,
+    "step_time_asymmetry": Source.VIDEO_SIDE,
+    "contact_time_asymmetry": Source.VIDEO_SIDE,
+    "pelvic_drop": Source.VIDEO_REAR,
+    "lateral_trunk_lean": Source.VIDEO_REAR,
+    "crossover_gait": Source.VIDEO_REAR,
+    "arm_crossing": Source.VIDEO_REAR,
+    "frontal_asymmetry": Source.VIDEO_REAR,
+}
+
+
+def phase(days: int) -> Phase:
+    """The phase the triage stage would derive from days since onset (seed and guideline bands)."""
+    seed = SeedPhase.ACUTE if days <= 3 else SeedPhase.SUBACUTE if days <= 42 else SeedPhase.CHRONIC
+    guideline = (
+        GuidelinePhase.ACUTE
+        if days < 42
+        else GuidelinePhase.SUBACUTE
+        if days < 84
+        else GuidelinePhase.CHRONIC
+    )
+    return Phase(days_since_onset=days, flare=days <= 3, seed=seed, guideline=guideline)
+
+
+def triage(tier: str = "SELF_MANAGE", *, days: int | None = 70, tags: Iterable[str] = ()) -> Triage:
+    """A triage as the symptoms stage stores it."""
+    return Triage(
+        tier=Tier(tier),
+        action={
+            "EMERGENCY": "Stop and get emergency care now.",
+            "URGENT": "See a clinician today.",
+            "SOON": "Pause the program and see a GP or physio soon.",
+            "RADICULAR": "Low-load work only; review in 1-2 weeks.",
+            "SELF_MANAGE": "Guidance and a program are appropriate.",
+        }[tier],
+        phase=None if days is None else phase(days),
+        tags=frozenset(SymptomTag(t) for t in tags),
+        ruleset_version="test",
+        ruleset_hash="0" * 64,
+    )
+
+
+def finding(
+    code: str,
+    severity: str = "moderate",
+    *,
+    capacities: Iterable[str] | None = None,
+    value: float | None = None,
+) -> Finding:
+    """A finding as the other stages emit it (``capacities=None``: the stage gave none)."""
+    return Finding(
+        code=code,
+        source=SOURCES.get(code, Source.TRAINING),
+        title=f"{code.replace('_', ' ')} ({severity})",
+        severity=Severity(severity),
+        value=value,
+        explanation="test finding",
+        capacities=tuple(Capacity(c) for c in capacities or ()),
+    )
+
+
+def make_input(
+    *,
+    tri: Triage | None = None,
+    findings: Iterable[Finding] = (),
+    metrics: dict[str, float] | None = None,
+    trail: bool = False,
+    **prefs: Any,
+) -> ProgramInput:
+    """A complete generator input; ``prefs`` go to `Preferences` (start defaults to START)."""
+    return ProgramInput(
+        runner="Test Runner",
+        triage=tri or triage(),
+        findings=tuple(findings),
+        metrics=metrics or {},
+        trail_runner=trail,
+        preferences=Preferences(**{"start": START, **prefs}),
+    )
