@@ -17,7 +17,7 @@ LIB = load_library()
 
 
 def log(effort: int = 4, pain: int = 1, morning: str = "same", **kw: object) -> LogEntry:
-    return LogEntry(done=True, effort=effort, pain=pain, morning=morning, **kw)  # type: ignore[arg-type]
+    return LogEntry(done=True, effort=effort, pain=pain, morning=morning, **kw)
 
 
 RULE_TABLE = [
