@@ -90,10 +90,13 @@ def test_no_contraindicated_or_unavailable_exercise_ever_appears(inp: ProgramInp
 
 @SETTINGS
 @given(inputs())
-def test_same_input_identical_json(inp: ProgramInput) -> None:
-    a = json.dumps(generate(inp).model_dump(mode="json"))
+def test_same_input_identical_json_and_exact_round_trip(inp: ProgramInput) -> None:
+    program = generate(inp)
+    a = json.dumps(program.model_dump(mode="json"))
     b = json.dumps(generate(inp.model_copy(deep=True)).model_dump(mode="json"))
     assert a == b
+    # what other stages read back from the assessments row is the same program
+    assert Program.model_validate(json.loads(a)) == program
 
 
 @SETTINGS

@@ -50,7 +50,9 @@ class Preferences(_Frozen):
     start: date
     strength_days: int = Field(default=2, ge=2, le=3)
     minutes_per_session: int = Field(default=30, ge=15, le=90)
-    equipment: tuple[Equipment, ...] = (Equipment.NONE, Equipment.MAT)
+    equipment: tuple[Equipment, ...] = Field(
+        default=(Equipment.NONE, Equipment.MAT), validate_default=True
+    )
     experience: Experience = Experience.NOVICE
     goal_race: date | None = None
     weeks: int | None = Field(default=None, ge=6, le=12)

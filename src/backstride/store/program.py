@@ -14,6 +14,7 @@ from typing import Any
 
 import pydantic
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backstride.errors import InputError, NotFoundError
@@ -194,9 +195,12 @@ def log_session(
     program = replay(base, {**logged, **new}, library=library, rules=rules, rules_version=version)
     rows: dict[str, ProgramLog] = {}
     for k, e in new.items():
-        rows[k] = ProgramLog(program_id=record.id, session_key=k, **e.model_dump())
-        session.add(rows[k])
-    session.flush()
+        rows[k] = ProgramLog(session_key=k, **e.model_dump())
+        record.logs.append(rows[k])
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another log of the same session was saved meanwhile
+        raise InputError(f"session {keys[-1]} was logged at the same time; try again") from exc
     for change in program.changes:
         if change.session in rows:
             session.add(
