@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from backstride.findings import Capacity, Finding, Severity, Source
 from backstride.program.models import Preferences, ProgramInput
+from backstride.store import Database
+from backstride.store.runners import RunnerProfile, add_runner
+from backstride.store.tables import Assessment
 from backstride.symptoms.models import GuidelinePhase, Phase, SeedPhase, SymptomTag, Tier, Triage
+from tests.cli.conftest import cli  # noqa: F401  (the real-command fixture, for the CLI tests)
 
 START = date(2026, 3, 2)  # a Monday
 
@@ -95,3 +102,65 @@ def make_input(
         trail_runner=trail,
         preferences=Preferences(**{"start": START, **prefs}),
     )
+
+
+def store_runner_with_results(
+    db_url: str,
+    name: str,
+    *,
+    tri: Triage | None,
+    gait: Iterable[Finding] = (),
+    metrics: dict[str, float] | None = None,
+    training: Iterable[Finding] = (),
+    trail: bool = False,
+) -> None:
+    """Add a runner and the other stages' rows exactly as the assessments contract says."""
+    db = Database.open(db_url)
+    with db.session() as s:
+        runner = add_runner(s, RunnerProfile(name=name))
+        if tri is not None:
+            summary = tri.model_dump(mode="json") | {"checkin": {"pain_now": 3}}
+            s.add(Assessment(runner_id=runner.id, kind="triage", summary=summary))
+        s.add(
+            Assessment(
+                runner_id=runner.id,
+                kind="gait",
+                summary={
+                    "findings": [f.model_dump(mode="json") for f in gait],
+                    "metrics": metrics or {},
+                },
+            )
+        )
+        s.add(
+            Assessment(
+                runner_id=runner.id,
+                kind="training",
+                summary={
+                    "findings": [f.model_dump(mode="json") for f in training],
+                    "trail_runner": trail,
+                },
+            )
+        )
+    db.dispose()
+
+
+Main = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run_main(capsys: pytest.CaptureFixture[str], home: Path) -> Main:
+    """The real entry point, in this process: ``run_main("plan", ..., db=url)`` returns
+    (exit code, stdout, stderr). Cheaper than a subprocess for the many bad-input cases."""
+    from backstride.cli import main
+
+    def run(*args: str, db: str | None = None) -> tuple[int, str, str]:
+        argv = [*(["--db", db] if db else []), *args]
+        try:
+            main(argv)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

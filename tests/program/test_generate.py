@@ -96,9 +96,7 @@ def test_every_session_fits_the_minutes(minutes: int) -> None:
 
 
 def test_more_minutes_more_exercises() -> None:
-    counts = [
-        len(generate(make_input(minutes_per_session=m)).slots) for m in (15, 30, 45, 60, 90)
-    ]
+    counts = [len(generate(make_input(minutes_per_session=m)).slots) for m in (15, 30, 45, 60, 90)]
     assert counts == sorted(counts) and counts[0] < counts[-1]
 
 

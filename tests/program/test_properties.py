@@ -50,9 +50,10 @@ def inputs(draw: st.DrawFn, tiers: list[str] | None = None) -> ProgramInput:
     prefs: dict[str, object] = {
         "strength_days": draw(st.sampled_from([2, 3])),
         "minutes_per_session": draw(st.integers(15, 90)),
-        "equipment": sorted(equipment),
         "experience": draw(st.sampled_from(["novice", "intermediate", "experienced"])),
     }
+    if draw(st.booleans()):  # else the default (none + mat)
+        prefs["equipment"] = sorted(equipment)
     if draw(st.booleans()):
         prefs["goal_race"] = START + timedelta(days=draw(st.integers(1, 150)))
     cadence = draw(st.none() | st.floats(140, 200))

@@ -118,7 +118,8 @@ def test_unreadable_stored_results_are_clear(
     rid = _runner(db)
     with db.session() as s:
         if kind != "triage":
-            s.add(Assessment(runner_id=rid, kind="triage", summary=triage().model_dump(mode="json")))
+            ok = triage().model_dump(mode="json")
+            s.add(Assessment(runner_id=rid, kind="triage", summary=ok))
         s.add(Assessment(runner_id=rid, kind=kind, summary=summary))
     with db.session() as s, pytest.raises(InputError, match=message):
         load_inputs(s, get_runner(s, "Ana"))

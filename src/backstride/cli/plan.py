@@ -13,19 +13,18 @@ import os
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from backstride.cli.program_view import show_program
 from backstride.cli.state import console, state
 from backstride.errors import InputError, ValidationError
 from backstride.paths import data_dir
-from backstride.program.calendar import slug, to_ics
-from backstride.program.models import Preferences, Program, ProgramInput
-from backstride.program.plan import generate
-from backstride.store.program import load_inputs, save_program
 from backstride.store.runners import get_runner
 from backstride.validation import validate_input
+
+if TYPE_CHECKING:  # the program modules load when the command runs, not with every command
+    from backstride.program.models import Program
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -74,6 +73,8 @@ def program_json(program: Program) -> bytes:
 
 def write_outputs(program: Program, out: Path) -> list[Path]:
     """Write ``program.json`` and, when there are sessions, ``program.ics``."""
+    from backstride.program.calendar import to_ics
+
     if out.exists() and not out.is_dir():
         raise InputError("--out must be a folder, not a file", path=out)
     written = [out / "program.json"]
@@ -117,6 +118,12 @@ def plan(
     ),
 ) -> None:
     """Make the individual program from the latest check-in, video and training results."""
+    from backstride.cli.program_view import show_program
+    from backstride.program.calendar import slug
+    from backstride.program.models import Preferences, ProgramInput
+    from backstride.program.plan import generate
+    from backstride.store.program import load_inputs, save_program
+
     prefs = validate_input(
         Preferences,
         {

@@ -4,6 +4,7 @@ runs, the running advice, what was left out, and the decisions after a logged se
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -11,7 +12,9 @@ from rich.panel import Panel
 from rich.table import Table
 
 from backstride.program.dosage import short_text
-from backstride.program.models import Change, Program, ReturnToRun, Session
+
+if TYPE_CHECKING:
+    from backstride.program.models import Change, Program, ReturnToRun, Session
 
 ACTION_STYLE = {"progress": "green", "hold": "yellow", "regress": "red"}
 

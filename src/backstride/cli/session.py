@@ -10,14 +10,8 @@ from __future__ import annotations
 import typer
 from rich.prompt import Confirm, IntPrompt, Prompt
 
-from backstride.cli.program_view import show_decisions, show_session
 from backstride.cli.state import console, state
 from backstride.errors import InputError
-from backstride.program.library import load_library
-from backstride.program.models import LogEntry, Program
-from backstride.program.progression import keys_to_log
-from backstride.program.rules import load_rules
-from backstride.store.program import current_program, latest_program, log_session, stored_logs
 from backstride.store.runners import get_runner
 from backstride.validation import validate_input
 
@@ -91,6 +85,13 @@ def log(
     note: str | None = typer.Option(None, "--note", help="Free text."),
 ) -> None:
     """Log a session; progress, hold or regress each exercise and re-plan what comes."""
+    from backstride.cli.program_view import show_decisions, show_session
+    from backstride.program.library import load_library
+    from backstride.program.models import LogEntry, Program
+    from backstride.program.progression import keys_to_log
+    from backstride.program.rules import load_rules
+    from backstride.store.program import latest_program, log_session, stored_logs
+
     library = load_library()
     rules, version = load_rules()
     db = state(ctx).database()
@@ -119,6 +120,11 @@ def list_(
     ctx: typer.Context, runner: str = typer.Option(..., "--runner", help="The runner's name.")
 ) -> None:
     """List the sessions of the runner's latest program with their status."""
+    from backstride.cli.program_view import show_session
+    from backstride.program.library import load_library
+    from backstride.program.rules import load_rules
+    from backstride.store.program import current_program, latest_program
+
     library = load_library()
     rules, version = load_rules()
     with state(ctx).database().session() as session:
