@@ -121,26 +121,13 @@ def store_runner_with_results(
         if tri is not None:
             summary = tri.model_dump(mode="json") | {"checkin": {"pain_now": 3}}
             s.add(Assessment(runner_id=runner.id, kind="triage", summary=summary))
-        s.add(
-            Assessment(
-                runner_id=runner.id,
-                kind="gait",
-                summary={
-                    "findings": [f.model_dump(mode="json") for f in gait],
-                    "metrics": metrics or {},
-                },
-            )
-        )
-        s.add(
-            Assessment(
-                runner_id=runner.id,
-                kind="training",
-                summary={
-                    "findings": [f.model_dump(mode="json") for f in training],
-                    "trail_runner": trail,
-                },
-            )
-        )
+        extra: dict[str, tuple[Iterable[Finding], dict[str, Any]]] = {
+            "gait": (gait, {"metrics": metrics or {}}),
+            "training": (training, {"trail_runner": trail}),
+        }
+        for kind, (found, rest) in extra.items():
+            summary = {"findings": [f.model_dump(mode="json") for f in found], **rest}
+            s.add(Assessment(runner_id=runner.id, kind=kind, summary=summary))
     db.dispose()
 
 

@@ -54,15 +54,21 @@ class Dose(BaseModel):
         side = " / side" if self.per_side else ""
         if self.pyramid is not None:
             return f"{'-'.join(map(str, self.pyramid))} holds of {self.hold_s} s{side}"
-        if self.minutes is not None:
-            amount = f"{self.minutes} min"
-        elif self.hold_s is not None:
-            amount = f"{self.hold_s} s" if self.hold_s < 120 else f"{self.hold_s / 60:g} min"
-        else:
-            amount = str(self.reps)
+        amount = _amount(self, long_holds_in_min=True)
         head = amount if self.sets == 1 and self.reps is None else f"{self.sets} x {amount}"
         tempo = f", tempo {self.tempo}" if self.tempo else ""
         return f"{head}{side}{tempo}"
+
+
+def _amount(dose: Dose, *, long_holds_in_min: bool) -> str:
+    """What one set is: ``"12"`` repetitions, ``"30 s"``, ``"3 min"``."""
+    if dose.minutes is not None:
+        return f"{dose.minutes} min"
+    if dose.hold_s is not None:
+        if long_holds_in_min and dose.hold_s >= 120:
+            return f"{dose.hold_s / 60:g} min"
+        return f"{dose.hold_s} s"
+    return str(dose.reps)
 
 
 def short_text(dose: Dose) -> str:
@@ -78,13 +84,7 @@ def short_text(dose: Dose) -> str:
     side = "/side" if dose.per_side else ""
     if dose.pyramid is not None:
         return f"{'-'.join(map(str, dose.pyramid))}x{dose.hold_s} s{side}"
-    if dose.minutes is not None:
-        amount = f"{dose.minutes} min"
-    elif dose.hold_s is not None:
-        amount = f"{dose.hold_s} s"
-    else:
-        amount = str(dose.reps)
-    return f"{dose.sets}x{amount}{side}"
+    return f"{dose.sets}x{_amount(dose, long_holds_in_min=False)}{side}"
 
 
 def start_dose(dosage: Dosage, *, sets: int, sets_max: int | None) -> Dose:
