@@ -7,55 +7,48 @@ no progression beyond it and no running build-up. RADICULAR gets low-load work o
 nothing above level 2, never impact or loaded flexion) and the walk-run plan. Otherwise:
 
 1. capacities are ranked from the findings and the baselines (`select.priorities`);
-2. each capacity, highest first, gets one slot on its first usable ladder, while the session fits
-   the runner's minutes; mobility capacities go to the short routine after runs;
-3. the weeks are laid out (a gentle first week in a flare, every 4th week lighter, a race week
-   lighter), and `progression.replay` fills every session with its dose, one step every two good
-   sessions: the weekly progression a runner sees;
+2. the main capacity of every finding first, then the rest by priority, each gets one slot on its
+   first usable ladder while the projected sessions fit the runner's minutes (`slots`); mobility
+   capacities go to the short routine after runs;
+3. the weeks are laid out (`schedule`: a gentle first week in a flare, every 4th week lighter, a
+   race week lighter), and `progression.replay` fills every session with its dose, one step
+   every two good sessions: the weekly progression a runner sees;
 4. running advice: a return-to-run plan in the acute / subacute phase or the RADICULAR tier,
    technique and load cues otherwise; exercise cards; what was left out and why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
-
-from backstride.findings import Capacity
 from backstride.program.cards import build_cards
 from backstride.program.cues import active_codes, load_cues, technique_cues
-from backstride.program.exercise import Category
 from backstride.program.library import Library, load_library
-from backstride.program.models import (
-    Focus,
-    InputSummary,
-    PostRunItem,
-    Program,
-    ProgramInput,
-    RunningAdvice,
-    Session,
-    Slot,
-    Week,
-    Why,
-)
-from backstride.program.progression import LIGHTER_KINDS, projected_durations, replay
+from backstride.program.models import InputSummary, Program, ProgramInput, RunningAdvice, Slot, Week
+from backstride.program.progression import LIGHTER_KINDS, replay
 from backstride.program.return_to_run import return_to_run_plan, return_to_run_reason
 from backstride.program.rules import Profile, ProgramRules, RulesVersion, load_rules
+from backstride.program.schedule import program_length, schedule, week_kinds
 from backstride.program.select import (
-    Constraints,
     PathSpec,
-    Ranked,
     constraints_for,
     coverage_order,
     exclusions,
-    pick_ladder,
     priorities,
+)
+from backstride.program.slots import (
+    STRENGTH_CATEGORIES,
+    focus_entries,
+    gentle_slots,
+    post_run_routine,
+    strength_slots,
 )
 from backstride.symptoms.models import SeedPhase, Tier, Triage
 
-STRENGTH_CATEGORIES = frozenset({Category.STRENGTH, Category.RELAXATION})
 WARMUP = (
     "{minutes} min warm-up: brisk walking or marching on the spot, then easy arm and leg swings."
+)
+FLARE_NOTE = (
+    "Week 1 is gentle: the first 72 hours of a flare call for gentle movement and relaxation "
+    "(seed 003)."
 )
 PAUSED_NOTE = (
     "Paused: see a GP or physio before you start a strength program. Until then, only this "
@@ -75,244 +68,6 @@ def choose_profile(triage: Triage, rules: ProgramRules) -> tuple[str, Profile]:
     else:
         name = "subacute"
     return name, rules.profiles[name]
-
-
-def program_length(
-    start: date, goal_race: date | None, weeks: int | None, rules: ProgramRules
-) -> tuple[int, int | None, list[str]]:
-    """Weeks in the program, the week of the goal race (if inside it), and notes.
-
-    Examples
-    --------
-    >>> rules = load_rules()[0]
-    >>> program_length(date(2026, 3, 2), date(2026, 4, 12), None, rules)[:2]
-    (6, 6)
-    >>> program_length(date(2026, 3, 2), None, None, rules)
-    (8, None, [])
-    """
-    notes: list[str] = []
-    if goal_race is None:
-        return weeks or rules.weeks.default, None, notes
-    race_week = (goal_race - start).days // 7 + 1
-    count = weeks or min(max(race_week, rules.weeks.min), rules.weeks.max)
-    if race_week > count:
-        notes.append(
-            f"Your race on {goal_race} is after these {count} weeks: re-test and plan the next "
-            "block before then."
-        )
-        return count, None, notes
-    if race_week < count:
-        notes.append(
-            f"Your race on {goal_race} falls in week {race_week}; the program goes on after it."
-        )
-    return count, race_week, notes
-
-
-def week_kinds(count: int, *, gentle_weeks: int, race_week: int | None, every: int) -> list[str]:
-    """The kind of each week: gentle, race (lighter), lighter (every ``every``-th), or build.
-
-    Examples
-    --------
-    >>> week_kinds(8, gentle_weeks=1, race_week=None, every=4)
-    ['gentle', 'build', 'build', 'lighter', 'build', 'build', 'build', 'lighter']
-    """
-    kinds = []
-    for week in range(1, count + 1):
-        if week <= gentle_weeks:
-            kinds.append("gentle")
-        elif week == race_week:
-            kinds.append("race")
-        elif week % every == 0:
-            kinds.append("lighter")
-        else:
-            kinds.append("build")
-    return kinds
-
-
-WEEK_NOTES = {
-    "gentle": "Gentle week: easy movement and relaxation only.",
-    "race": "Race week: lighter sessions; skip the session in the two days before the race.",
-    "lighter": "Lighter week: one set fewer to let the body adapt.",
-    "build": "Build week.",
-}
-
-
-def schedule(start: date, weekdays: Sequence[int], kinds: Sequence[str]) -> tuple[Week, ...]:
-    """Weeks with dated, still empty sessions: week ``w`` spans ``start + 7(w-1)`` to ``+6``."""
-    weeks = []
-    for w, kind in enumerate(kinds, start=1):
-        first = start + timedelta(days=7 * (w - 1))
-        days = (first + timedelta(days=d) for d in range(7))
-        dates = [d for d in days if d.weekday() in weekdays]
-        sessions = tuple(
-            Session(
-                key=f"w{w}s{n}",
-                week=w,
-                number=n,
-                on=on,
-                kind="gentle" if kind == "gentle" else "strength",
-                minutes=0,
-                items=(),
-            )
-            for n, on in enumerate(dates, start=1)
-        )
-        weeks.append(Week(number=w, kind=kind, note=WEEK_NOTES[kind], sessions=sessions))
-    return tuple(weeks)
-
-
-def _capable(library: Library, capacity: Capacity, categories: frozenset[Category]) -> bool:
-    return any(
-        ex.category in categories
-        for root in library.ladders.get(capacity, ())
-        for ex in library.ladder(root)
-    )
-
-
-def strength_slots(
-    ordered: Sequence[Ranked],
-    library: Library,
-    c: Constraints,
-    spec: PathSpec,
-    *,
-    budget_s: float,
-    weeks: tuple[int, int],
-    lighter_weeks: Sequence[bool],
-    rules: ProgramRules,
-) -> tuple[list[Slot], dict[Capacity, str]]:
-    """One slot per capacity in the given order while every projected session still fits
-    ``budget_s`` (``lighter_weeks``: one flag per strength session); notes for those left out."""
-    slots: list[Slot] = []
-    notes: dict[Capacity, str] = {}
-    used: set[str] = set()
-    spent = [0.0] * len(lighter_weeks)
-    for r in ordered:
-        if not _capable(library, r.capacity, STRENGTH_CATEGORIES):
-            continue
-        found = pick_ladder(library, r.capacity, c, spec, used=used)
-        if found is None:
-            notes[r.capacity] = "no exercise fits your equipment, symptoms and phase"
-            continue
-        steps, start = found
-        slot = Slot(
-            key=r.capacity.value,
-            capacity=r.capacity,
-            role="strength",
-            why=r.why,
-            steps=steps,
-            start=start,
-            first_week=weeks[0],
-            last_week=weeks[1],
-        )
-        need = projected_durations(slot, lighter_weeks, rules)
-        total = [a + b for a, b in zip(spent, need, strict=True)]
-        if slots and max(total, default=0.0) > budget_s:
-            notes[r.capacity] = "left out to keep the session within your minutes"
-            continue
-        spent = total
-        used |= {s.exercise_id for s in steps}
-        slots.append(slot)
-    return slots, notes
-
-
-def gentle_slots(
-    library: Library, c: Constraints, rules: ProgramRules, *, weeks: tuple[int, int]
-) -> list[Slot]:
-    """Level-1, no-impact, no-load movement and relaxation (a flare's first week, or SOON)."""
-    spec = PathSpec(
-        start_level=1,
-        top_level=1,
-        sets=2,
-        sets_max=2,
-        max_steps=0,
-        categories=frozenset(Category),
-    )
-    slots: list[Slot] = []
-    used: set[str] = set()
-    for p in rules.gentle:
-        found = pick_ladder(library, p.capacity, c, spec, used=used)
-        if found is None:
-            continue
-        steps, start = found
-        used |= {s.exercise_id for s in steps}
-        why = Why(kind="gentle", code=p.code, text=p.text, source=p.source)
-        slots.append(
-            Slot(
-                key=f"gentle_{p.capacity.value}",
-                capacity=p.capacity,
-                role="gentle",
-                why=(why,),
-                steps=steps[start : start + 1],
-                start=0,
-                first_week=weeks[0],
-                last_week=weeks[1],
-            )
-        )
-    return slots
-
-
-def post_run_routine(
-    ranked: Sequence[Ranked], library: Library, c: Constraints, rules: ProgramRules
-) -> list[PostRunItem]:
-    """Up to ``post_run.max_items`` stretches (level <= 2, held or repeated, never minutes long)
-    for the mobility capacities in rank order; a second pass adds another ladder per capacity."""
-    spec = PathSpec(
-        start_level=2,
-        top_level=2,
-        sets=rules.post_run.sets,
-        sets_max=rules.post_run.sets,
-        max_steps=0,
-        categories=frozenset({Category.MOBILITY}),
-        no_minutes=True,
-    )
-    mobility = [r for r in ranked if _capable(library, r.capacity, spec.categories)]
-    items: list[PostRunItem] = []
-    used: set[str] = set()
-    for r in mobility * 2:
-        if len(items) >= rules.post_run.max_items:
-            break
-        found = pick_ladder(library, r.capacity, c, spec, used=used)
-        if found is None:
-            continue
-        steps, start = found
-        used |= {s.exercise_id for s in steps}
-        dose = steps[start].dose
-        hold = library[steps[start].exercise_id].dosage.hold_s
-        if hold is not None:
-            dose = dose.model_copy(
-                update={"hold_s": min(max(rules.post_run.hold_s, hold[0]), hold[1])}
-            )
-        ex_id = steps[start].exercise_id
-        items.append(
-            PostRunItem(
-                exercise_id=ex_id,
-                name=library[ex_id].name,
-                dose=dose,
-                dose_text=dose.text(),
-                why=r.why,
-            )
-        )
-    return items
-
-
-def focus_entries(
-    ranked: Sequence[Ranked],
-    slots: Sequence[Slot],
-    post_run: Sequence[PostRunItem],
-    notes: dict[Capacity, str],
-    library: Library,
-) -> tuple[Focus, ...]:
-    """Every ranked capacity with what covers it (slots, post-run routine) or why nothing does."""
-    post_caps = {cap for p in post_run for cap in library[p.exercise_id].capacities[:1]}
-    out = []
-    for r in ranked:
-        covered = tuple(s.key for s in slots if s.capacity is r.capacity)
-        if r.capacity in post_caps:
-            covered += ("post_run",)
-        note = "" if covered else notes.get(r.capacity, "not covered")
-        out.append(
-            Focus(capacity=r.capacity, score=r.score, why=r.why, covered_by=covered, note=note)
-        )
-    return tuple(out)
 
 
 def running_advice(inp: ProgramInput, rules: ProgramRules) -> RunningAdvice:
@@ -467,30 +222,39 @@ def _paused(
     )
 
 
+def _path_spec(
+    inp: ProgramInput, profile: Profile, kinds: list[str], rules: ProgramRules
+) -> PathSpec:
+    """Where the ladders start and how far they go: experience and phase caps, fewer sets in
+    short sessions, and as many steps as the program's full sessions can climb."""
+    prefs = inp.preferences
+    experience = rules.experience[prefs.experience.value]
+    sets_max = profile.sets_max
+    if prefs.minutes_per_session < rules.short_session_minutes:
+        sets_max = min(sets_max or rules.short_session_sets_max, rules.short_session_sets_max)
+    full_sessions = len(prefs.session_weekdays()) * kinds.count("build")
+    reach = -(-full_sessions // rules.progression.sessions_to_progress)
+    return PathSpec(
+        start_level=min(experience.start_level, profile.start_level or 5),
+        top_level=profile.max_level,
+        sets=experience.sets,
+        sets_max=sets_max,
+        max_steps=min(rules.max_steps, reach),
+        categories=STRENGTH_CATEGORIES,
+    )
+
+
 def _active(
     inp: ProgramInput, library: Library, rules: ProgramRules, version: RulesVersion
 ) -> Program:
+    """SELF_MANAGE and RADICULAR: the full program."""
     prefs = inp.preferences
     profile = choose_profile(inp.triage, rules)
     c = constraints_for(inp.triage, prefs.equipment, library, weights_ok=profile[1].weights)
     count, race_week, notes = program_length(prefs.start, prefs.goal_race, prefs.weeks, rules)
     gentle_weeks = 1 if inp.triage.phase is not None and inp.triage.phase.flare else 0
-    experience = rules.experience[prefs.experience.value]
     kinds = week_kinds(
         count, gentle_weeks=gentle_weeks, race_week=race_week, every=rules.lighter_every_weeks
-    )
-    weekdays = prefs.session_weekdays()
-    full_sessions = len(weekdays) * kinds.count("build")
-    sets_max = profile[1].sets_max
-    if prefs.minutes_per_session < rules.short_session_minutes:
-        sets_max = min(sets_max or rules.short_session_sets_max, rules.short_session_sets_max)
-    spec = PathSpec(
-        start_level=min(experience.start_level, profile[1].start_level or 5),
-        top_level=profile[1].max_level,
-        sets=experience.sets,
-        sets_max=sets_max,
-        max_steps=min(rules.max_steps, -(-full_sessions // rules.progression.sessions_to_progress)),
-        categories=STRENGTH_CATEGORIES,
     )
     ranked = priorities(
         inp.findings,
@@ -499,16 +263,15 @@ def _active(
         extra=rules.post_run_baseline,
         extra_kind="post_run",
     )
-    budget_s = (prefs.minutes_per_session - rules.warmup_minutes) * 60.0
     slots, left_out = strength_slots(
         coverage_order(ranked, inp.findings, rules),
         library,
         c,
-        spec,
-        budget_s=budget_s,
+        _path_spec(inp, profile[1], kinds, rules),
+        budget_s=(prefs.minutes_per_session - rules.warmup_minutes) * 60.0,
         weeks=(gentle_weeks + 1, count),
         lighter_weeks=[
-            kind in LIGHTER_KINDS for kind in kinds if kind != "gentle" for _ in weekdays
+            k in LIGHTER_KINDS for k in kinds if k != "gentle" for _ in prefs.session_weekdays()
         ],
         rules=rules,
     )
@@ -517,11 +280,7 @@ def _active(
             inp.triage, prefs.equipment, library, weights_ok=False, gentle=True
         )
         slots = gentle_slots(library, gentle_c, rules, weeks=(1, gentle_weeks)) + slots
-        notes.insert(
-            0,
-            "Week 1 is gentle: the first 72 hours of a flare call for gentle movement "
-            "and relaxation (seed 003).",
-        )
+        notes.insert(0, FLARE_NOTE)
     post_run = post_run_routine(ranked, library, c, rules)
     parts: dict[str, object] = {
         "warmup": WARMUP.format(minutes=rules.warmup_minutes),
@@ -532,12 +291,13 @@ def _active(
         "cards": build_cards(slots, post_run, library),
         "notes": tuple(notes),
     }
+    weeks = schedule(prefs.start, prefs.session_weekdays(), kinds)
     return _skeleton(
         inp,
         status="active",
         profile=profile,
         slots=slots,
-        weeks=schedule(prefs.start, prefs.session_weekdays(), kinds),
+        weeks=weeks,
         parts=parts,
         library=library,
         version=version,
@@ -556,6 +316,7 @@ def generate(
 
     Examples
     --------
+    >>> from datetime import date
     >>> from backstride.program.models import Preferences
     >>> from backstride.symptoms.models import Triage, Tier
     >>> triage = Triage(tier=Tier.SELF_MANAGE, action="Guidance is appropriate.",

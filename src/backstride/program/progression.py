@@ -236,6 +236,7 @@ class _Replay:
     changes: list[Change]
     advice: list[str]
     regress_run: int = 0
+    seen_planned: bool = False
 
 
 def _apply_log(
@@ -305,6 +306,39 @@ def _advise(
         )
 
 
+def _replay_session(
+    session: Session,
+    entry: LogEntry | None,
+    active: list[Slot],
+    lighter_week: bool,
+    r: _Replay,
+    ctx: tuple[Library, ProgramRules, RulesVersion],
+) -> Session:
+    """One session as it stands: its items from the current states, then either the logged
+    decisions or, for a coming session, the projection of a good one."""
+    library, rules, _ = ctx
+    items = _items(active, r.states, lighter_week, library, rules)
+    minutes = rules.warmup_minutes + math.ceil(sum(duration_s(i.dose) for i in items) / 60)
+    if entry is None:
+        r.seen_planned = True
+        for slot in active:
+            r.states[slot.key] = assume_good(
+                r.states[slot.key],
+                last_step=len(slot.steps) - 1,
+                lighter_week=lighter_week,
+                n=rules.progression.sessions_to_progress,
+            )
+        status, log = "planned", None
+    else:
+        if r.seen_planned:
+            raise ValueError(f"session {session.key} is logged after an unlogged session")
+        _apply_log(session, entry, active, lighter_week, r, ctx)
+        status, log = ("done" if entry.done else "skipped"), entry
+    return session.model_copy(
+        update={"items": items, "minutes": minutes, "status": status, "log": log}
+    )
+
+
 def replay(
     program: Program,
     logs: Mapping[str, LogEntry],
@@ -324,39 +358,21 @@ def replay(
         changes=[],
         advice=[],
     )
-    n = rules.progression.sessions_to_progress
-    seen_planned = False
     weeks: list[Week] = []
     for week in program.weeks:
-        lighter_week = week.kind in LIGHTER_KINDS
         active = [s for s in program.slots if s.first_week <= week.number <= s.last_week]
-        sessions = []
-        for session in week.sessions:
-            items = _items(active, r.states, lighter_week, library, rules)
-            work_s = sum(duration_s(i.dose) for i in items)
-            minutes = rules.warmup_minutes + math.ceil(work_s / 60)
-            entry = logs.get(session.key)
-            if entry is None:
-                seen_planned = True
-                for slot in active:
-                    r.states[slot.key] = assume_good(
-                        r.states[slot.key],
-                        last_step=len(slot.steps) - 1,
-                        lighter_week=lighter_week,
-                        n=n,
-                    )
-                status, log = "planned", None
-            else:
-                if seen_planned:
-                    raise ValueError(f"session {session.key} is logged after an unlogged session")
-                _apply_log(session, entry, active, lighter_week, r, (library, rules, rules_version))
-                status, log = ("done" if entry.done else "skipped"), entry
-            sessions.append(
-                session.model_copy(
-                    update={"items": items, "minutes": minutes, "status": status, "log": log}
-                )
+        sessions = tuple(
+            _replay_session(
+                session,
+                logs.get(session.key),
+                active,
+                week.kind in LIGHTER_KINDS,
+                r,
+                (library, rules, rules_version),
             )
-        weeks.append(week.model_copy(update={"sessions": tuple(sessions)}))
+            for session in week.sessions
+        )
+        weeks.append(week.model_copy(update={"sessions": sessions}))
     unknown = set(logs) - {s.key for w in program.weeks for s in w.sessions}
     if unknown:
         raise ValueError(f"logs for unknown sessions: {sorted(unknown)}")
