@@ -20,17 +20,17 @@ ACTION_STYLE = {"progress": "green", "hold": "yellow", "regress": "red"}
 
 
 def exercise_table(program: Program) -> Table:
-    """The exercises of the first strength week, numbered, with their dose and why."""
+    """Every slot, numbered, with its first exercise and dose, the weeks it runs and why."""
     table = Table(title="Your exercises", show_lines=True)
-    for col, width in (("#", 3), ("exercise", 28), ("first dose", 22), ("why", 40)):
+    for col, width in (("#", 3), ("exercise", 26), ("first dose", 20), ("weeks", 7), ("why", 36)):
         table.add_column(col, max_width=width)
-    first = next((s for s in program.sessions() if s.kind == "strength"), None)
-    for n, slot in enumerate(s for s in program.slots if s.role == "strength"):
-        item = next((i for i in first.items if i.slot == slot.key), None) if first else None
+    for n, slot in enumerate(program.slots, start=1):
+        item = next((i for s in program.sessions() for i in s.items if i.slot == slot.key), None)
         why = "; ".join(w.text for w in slot.why[:3])
         name = item.name if item else slot.capacity.value
         dose = item.dose_text if item else ""
-        table.add_row(str(n + 1), escape(name), escape(dose), escape(why))
+        weeks = f"{slot.first_week}-{slot.last_week}"
+        table.add_row(str(n), escape(name), escape(dose), weeks, escape(why))
     return table
 
 
@@ -39,7 +39,7 @@ def week_table(program: Program) -> Table:
     table = Table(title="Week by week (first session of the week)")
     for col, width in (("week", 8), ("days", 14), ("doses: exercise number: dose", 60)):
         table.add_column(col, max_width=width)
-    numbers = {s.key: n + 1 for n, s in enumerate(x for x in program.slots if x.role == "strength")}
+    numbers = {s.key: n for n, s in enumerate(program.slots, start=1)}
     previous: dict[str, str] = {}
     for week in program.weeks:
         days = ", ".join(f"{s.on:%a %d %b}" for s in week.sessions)
@@ -47,7 +47,7 @@ def week_table(program: Program) -> Table:
         for item in week.sessions[0].items if week.sessions else ():
             label = str(numbers.get(item.slot, "-"))
             changed = previous.get(item.slot) not in (None, item.exercise_id)
-            name = f"{item.name} " if changed or item.slot not in numbers else ""
+            name = f"{item.name} " if changed else ""
             parts.append(f"{label}: {name}{short_text(item.dose)}")
             previous[item.slot] = item.exercise_id
         kind = "" if week.kind == "build" else f" {week.kind}"
@@ -123,7 +123,7 @@ def show_program(console: Console, program: Program) -> None:
         console.print(f"[yellow]note:[/] {escape(note)}")
     if program.warmup:
         console.print(f"[bold]Warm-up[/]: {escape(program.warmup)}")
-    if any(s.role == "strength" for s in program.slots):
+    if program.slots:
         console.print(exercise_table(program))
     console.print(week_table(program))
     if program.post_run:

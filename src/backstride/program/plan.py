@@ -200,7 +200,7 @@ def _paused(
             "have seen a GP or physio.",
         ),
         "cards": build_cards(slots, (), library),
-        "notes": (PAUSED_NOTE, inp.triage.action),
+        "notes": (PAUSED_NOTE,),
     }
     return _skeleton(
         inp,
@@ -275,6 +275,8 @@ def _active(
         ],
         rules=rules,
     )
+    if profile[1].note:
+        notes.append(profile[1].note)
     if gentle_weeks:
         gentle_c = constraints_for(
             inp.triage, prefs.equipment, library, weights_ok=False, gentle=True

@@ -53,6 +53,7 @@ class Profile(_Frozen):
     effort: str
     weights: bool
     source: str
+    note: str = ""
 
 
 class WeeksRule(_Frozen):
