@@ -13,7 +13,6 @@ the real-time factor and the ratio ours / baseline.
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import time
@@ -126,7 +125,6 @@ def main() -> None:
     if args.memory:
         big = clip(3840, 2160, 60.0)
         print(f"peak memory, 60 s 4K clip, decode to metrics: {peak_memory_mb(big.path):.0f} MB")
-    del resource
 
 
 if __name__ == "__main__":

@@ -40,10 +40,10 @@ CACHE = ROOT / ".cache" / "accuracy"
 
 
 def gait(
-    cadence: float = 170,
-    contact: float = 230,
-    overstride: float = 12,
-    lean: float = 6,
+    cadence: float = 170.0,
+    contact: float = 230.0,
+    overstride: float = 12.0,
+    lean: float = 6.0,
     mode: str = "treadmill",
     **kw: float,
 ) -> GaitParams:
@@ -58,7 +58,7 @@ def gait(
         vertical_oscillation_cm=vo,
         mode=mode,
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 def side_grid(quick: bool) -> Iterator[tuple[str, str, ClipSpec]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -14,14 +16,14 @@ from backstride.video.track import decide_facing, keep_one_runner, swap_states
 from tests.video.conftest import side_landmarks
 
 
-def _gait(**kw: float) -> GaitParams:
+def _gait(**kw: Any) -> GaitParams:
     contact, over = kw.pop("contact_ms", 230), kw.pop("overstride_pct_leg", 12)
     return GaitParams(
         contact_ms=contact,
         overstride_pct_leg=over,
         speed_mps=plausible_speed_mps(contact, over),
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 @pytest.mark.parametrize(
@@ -40,7 +42,7 @@ def test_events_on_exact_landmarks(params: GaitParams, fps: float) -> None:
     result = run_side_view(seq, height_cm=175)
     for side in ("right", "left"):
         ev = result.events[side]
-        foot = truth.feet[side]  # type: ignore[index]
+        foot = truth.feet[side]
         strikes = event_errors_s(ev.all_strikes(), np.asarray(foot.strikes_s))
         assert strikes.size >= len(foot.strikes_s) - 1
         assert np.max(np.abs(strikes)) < 0.005
@@ -70,7 +72,7 @@ def test_noisy_landmarks_still_meet_the_bars() -> None:
 
 
 def test_facing_left_mirrors_everything() -> None:
-    right, truth = side_landmarks(_gait(), facing_right=True)
+    right, _ = side_landmarks(_gait(), facing_right=True)
     left, _ = side_landmarks(_gait(), facing_right=False)
     assert decide_facing(right)[0] == "right"
     assert decide_facing(left)[0] == "left"

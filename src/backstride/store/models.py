@@ -3,6 +3,7 @@
 A stage that adds tables adds its module here (and a migration under ``migrations/versions``).
 """
 
+from backstride.store.program_tables import ProgramChange, ProgramLog, ProgramRecord
 from backstride.store.symptoms_tables import CheckinRecord, PainLogRecord, TriageDecision
 from backstride.store.tables import Artifact, Assessment, Runner
 
@@ -11,6 +12,9 @@ __all__ = [
     "Assessment",
     "CheckinRecord",
     "PainLogRecord",
+    "ProgramChange",
+    "ProgramLog",
+    "ProgramRecord",
     "Runner",
     "TriageDecision",
 ]
