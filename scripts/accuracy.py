@@ -34,7 +34,7 @@ from backstride.video.decode import probe  # noqa: E402
 from backstride.video.estimate import estimate_pose  # noqa: E402
 from backstride.video.events import height_threshold_events, zeni_events  # noqa: E402
 from backstride.video.pipeline import foot_signals, run_side_view  # noqa: E402
-from backstride.video.pose import MediaPipePose  # noqa: E402
+from backstride.video.pose import MediaPipePose, PoseSequence  # noqa: E402
 
 CACHE = ROOT / ".cache" / "accuracy"
 
@@ -70,13 +70,13 @@ def side_grid(quick: bool) -> Iterator[tuple[str, str, ClipSpec]]:
         yield "fps", "30 fps", ClipSpec(gait=gait(), fps=30, **base)
         return
     for c in (150, 160, 180, 190):
-        contact = 230 if c < 185 else 200
+        contact = 230.0 if c < 185 else 200.0
         yield (
             "cadence",
             f"cadence {c}",
             ClipSpec(gait=gait(cadence=c, contact=contact), fps=60, **base),
         )
-    for contact, cad in ((180, 170), (280, 160), (320, 150)):
+    for contact, cad in ((180.0, 170.0), (280.0, 160.0), (320.0, 150.0)):
         yield (
             "contact",
             f"contact {contact} ms",
@@ -84,7 +84,7 @@ def side_grid(quick: bool) -> Iterator[tuple[str, str, ClipSpec]]:
         )
     for o in (0, 6, 18, 25):
         yield "overstride", f"overstride {o}%", ClipSpec(gait=gait(overstride=o), fps=60, **base)
-    for lean in (0, 10, 15, 20):
+    for lean in (0.0, 10.0, 15.0, 20.0):
         yield "trunk lean", f"trunk lean {lean} deg", ClipSpec(gait=gait(lean=lean), fps=60, **base)
     for fps in (30, 120):
         yield "fps", f"{fps} fps", ClipSpec(gait=gait(), fps=fps, **base)
@@ -160,11 +160,33 @@ def clip_for(spec: ClipSpec) -> RenderedClip:
     return render_clip(spec, path)
 
 
-def run_side(spec: ClipSpec, pose: MediaPipePose) -> tuple[SideViewScore, dict[str, float]]:
-    clip = clip_for(spec)
-    capture = spec.fps if spec.container_fps else None
+def pose_for(clip: RenderedClip, pose: MediaPipePose) -> PoseSequence:
+    """The pose model's landmarks for a clip, cached next to it (the slow step)."""
+    cached = clip.path.with_suffix(".pose.npz")
+    if cached.exists():
+        d = np.load(cached)
+        return PoseSequence(
+            d["xy"], d["vis"], d["depth"], d["t"], (int(d["w"]), int(d["h"])), str(d["backend"])
+        )
+    capture = clip.spec.fps if clip.spec.container_fps else None
     pose.reset()
     seq = estimate_pose(probe(clip.path, capture_fps=capture), pose)
+    np.savez(
+        cached,
+        xy=seq.xy_px,
+        vis=seq.visibility,
+        depth=seq.depth,
+        t=seq.times_s,
+        w=seq.frame_size[0],
+        h=seq.frame_size[1],
+        backend=seq.backend,
+    )
+    return seq
+
+
+def run_side(spec: ClipSpec, pose: MediaPipePose) -> tuple[SideViewScore, dict[str, float]]:
+    clip = clip_for(spec)
+    seq = pose_for(clip, pose)
     result = run_side_view(seq, height_cm=clip.truth.height_m * 100)
     score = score_side_view(result.metrics, result.events, clip.truth, result.clean.fps)
     near = result.near_side

@@ -5,16 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import (
-    BarColumn,
-    Progress,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
+from backstride.cli.progress import stage_progress
 from backstride.cli.state import console, err_console, state
 from backstride.errors import InputError
 from backstride.video.analyze import AnalyzeOptions, VideoAnalysis, analyze_video
@@ -133,21 +126,7 @@ def analyze(
         out_dir=out,
         annotated_video=annotated_video,
     )
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(STAGE_NAMES.get(stage, stage), total=total)
-            bar.update(tasks[stage], completed=done, total=max(total, done))
-
+    with stage_progress(STAGE_NAMES) as report:
         analysis = analyze_video(videos[0], options, progress=report)
     print_summary(analysis)
     console.print(
