@@ -271,7 +271,7 @@ def _side_markdown(
         "",
         "| method | strike | toe-off |",
         "|---|---|---|",
-        f"| ours (floor tangent; toe-off = median of 3 cues) | "
+        f"| ours (floor tangent; toe-off at peak knee extension) | "
         f"{np.nanmedian([s.strike_ms_median_abs for _, _, s in scores]):.0f} | "
         f"{np.nanmedian([s.toe_off_ms_median_abs for _, _, s in scores]):.0f} |",
         f"| Zeni 2008 coordinates (as OpenCap) | "

@@ -42,8 +42,19 @@ from backstride.synth.kinematics import (
 G_MPS2 = 9.81
 #: A foot steeper than this at toe-off is not a plausible runner (the leg could not reach).
 MIN_TOE_OFF_PITCH_DEG = -60.0
-#: The knee is never straighter than this in late stance: the heel rises instead.
-MIN_KNEE_FLEXION_DEG = 10.0
+#: Knee flexion floor in late stance, falling from 30 deg at 55% of contact to 12 deg at toe-off:
+#: when the hip moves ahead the heel rises instead of the knee locking, and the knee keeps
+#: extending through push-off until the foot leaves the ground, as in real running (Novacheck
+#: 1998, Gait Posture 7:77: knee extension peaks near toe-off).
+KNEE_FLOOR_FROM_DEG, KNEE_FLOOR_AT_TOE_OFF_DEG, KNEE_FLOOR_START = 30.0, 12.0, 0.55
+MIN_KNEE_FLEXION_DEG = KNEE_FLOOR_AT_TOE_OFF_DEG
+
+
+def knee_floor_rad(s: Array) -> Array:
+    """The least knee flexion allowed at stance fraction ``s`` (see `KNEE_FLOOR_FROM_DEG`)."""
+    frac = np.clip((s - KNEE_FLOOR_START) / (1.0 - KNEE_FLOOR_START), 0.0, 1.0)
+    late = KNEE_FLOOR_FROM_DEG + (KNEE_FLOOR_AT_TOE_OFF_DEG - KNEE_FLOOR_FROM_DEG) * frac
+    return np.radians(np.where(s >= KNEE_FLOOR_START, late, KNEE_FLOOR_AT_TOE_OFF_DEG))
 Side = Literal["left", "right"]
 SIDES: tuple[Side, Side] = ("right", "left")
 OTHER: dict[Side, Side] = {"right": "left", "left": "right"}
@@ -374,9 +385,9 @@ class GaitModel:
             return np.where(on_heel, via_heel, toe_contact + rotate_xy(toe_to_ankle, pitch))
 
         ankle2 = ankle_for(pitch)
-        # Heel rise forced by the leg length: after foot-flat, pivot on the toe with the pitch
-        # that keeps the knee at MIN_KNEE_FLEXION_DEG wherever the profile would over-stretch.
-        span_max = leg_span_m(b.thigh_m, b.shank_m, np.radians(MIN_KNEE_FLEXION_DEG))
+        # Heel rise forced by the leg: after foot-flat, pivot on the toe with the pitch that
+        # keeps the knee at its late-stance floor wherever the profile would straighten it more.
+        span_max = leg_span_m(b.thigh_m, b.shank_m, knee_floor_rad(s0))
         lateral = self._foot_z(side) - hip[:, 2]
         sag_max = np.sqrt(np.clip(span_max**2 - lateral**2, 1e-9, None))
         too_far = np.linalg.norm(ankle2 - hip[:, :2], axis=-1) > sag_max
