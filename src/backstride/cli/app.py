@@ -8,6 +8,8 @@ from backstride import __version__
 from backstride.cli import db as db_cmd
 from backstride.cli import demo as demo_cmd
 from backstride.cli import runner as runner_cmd
+from backstride.cli import shoes as shoes_cmd
+from backstride.cli import training as training_cmd
 from backstride.cli.state import AppState, console
 
 app = typer.Typer(
@@ -49,3 +51,5 @@ def root(
 app.add_typer(runner_cmd.app, name="runner")
 app.add_typer(db_cmd.app, name="db")
 app.command("demo")(demo_cmd.demo)
+app.add_typer(training_cmd.app, name="training")
+app.add_typer(shoes_cmd.app, name="shoes")

@@ -4,5 +4,14 @@ A stage that adds tables adds its module here (and a migration under ``migration
 """
 
 from backstride.store.tables import Artifact, Assessment, Runner
+from backstride.store.training_tables import ActivitySource, Shoe, TrainingActivity, TrainingFile
 
-__all__ = ["Artifact", "Assessment", "Runner"]
+__all__ = [
+    "ActivitySource",
+    "Artifact",
+    "Assessment",
+    "Runner",
+    "Shoe",
+    "TrainingActivity",
+    "TrainingFile",
+]
