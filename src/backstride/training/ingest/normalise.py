@@ -259,7 +259,16 @@ def _finder():  # type: ignore[no-untyped-def]
 
 
 def zone_at(lat_deg: float, lon_deg: float) -> str | None:
-    """The IANA time zone at a position (offline look-up), or None at sea / unknown."""
+    """The IANA time zone at a position (offline look-up), or None at sea / unknown.
+
+    Positions are rounded to 0.01 degree (about 1 km) and looked up once each: a runner starts
+    most runs from a handful of places, and a look-up costs tens of milliseconds.
+    """
+    return _zone_at_rounded(round(lat_deg, 2), round(lon_deg, 2))
+
+
+@lru_cache(maxsize=4096)
+def _zone_at_rounded(lat_deg: float, lon_deg: float) -> str | None:
     name = _finder().timezone_at(lat=lat_deg, lng=lon_deg)
     return str(name) if name else None
 
