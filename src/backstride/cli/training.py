@@ -100,6 +100,7 @@ def import_(
         TimeElapsedColumn(),
         console=console,
         transient=True,
+        disable=not console.is_terminal,
     ) as progress:
         task = progress.add_task("finding and hashing files", total=None)
 
