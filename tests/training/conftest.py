@@ -26,8 +26,8 @@ from backstride.store.training import (
 )
 from backstride.synth.history import HistorySpec, HistoryTruth, write_history
 from backstride.training.activity import ActivityRecord, Surface
-from backstride.training.ingest.pipeline import ImportReport, Saved, run_import
-from backstride.training.ingest.worker import FileResult
+from backstride.training.ingest.pipeline import ImportReport, run_import
+from backstride.training.ingest.results import FileResult, Saved
 from backstride.training.report import TrainingReport, build_report
 from backstride.training.thresholds import load_thresholds
 

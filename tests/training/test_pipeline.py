@@ -11,8 +11,8 @@ from backstride.store import Database
 from backstride.store.runners import RunnerProfile, add_runner
 from backstride.store.training import known_hashes, list_activities, save_file_result
 from backstride.synth.history import HistoryTruth
-from backstride.training.ingest.pipeline import POOL_MIN_FILES, Outcome, Saved, run_import
-from backstride.training.ingest.worker import FileResult
+from backstride.training.ingest.pipeline import POOL_MIN_FILES, run_import
+from backstride.training.ingest.results import FileResult, Outcome, Saved
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from backstride.errors import InputError
-from backstride.training.ingest.pipeline import ImportReport, Outcome, Saved, run_import
+from backstride.training.ingest.pipeline import ImportReport, run_import
+from backstride.training.ingest.results import FileResult, Outcome, Saved
 from backstride.training.ingest.sources import MAX_FILE_BYTES, collect
-from backstride.training.ingest.worker import FileResult
 
 GOOD_GPX = """<?xml version="1.0"?>
 <gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">

@@ -30,9 +30,9 @@ from backstride.store.training import (
 )
 from backstride.store.training_tables import ActivitySource, TrainingActivity, TrainingFile
 from backstride.training.activity import Sport, Surface
-from backstride.training.ingest.pipeline import Outcome
+from backstride.training.ingest.results import FileResult, Outcome
 from backstride.training.ingest.sources import SourceFile
-from backstride.training.ingest.worker import FileResult, parse_source
+from backstride.training.ingest.worker import parse_source
 
 FR935 = (
     "gpx/fr935-run-4801048867-strava.gpx",

@@ -7,6 +7,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -28,8 +29,10 @@ from backstride.store.training import (
     source_counts,
     to_pair,
 )
-from backstride.training.ingest.pipeline import ImportReport, Saved, run_import
-from backstride.training.ingest.worker import FileResult
+from backstride.training.ingest.results import FileResult, Saved
+
+if TYPE_CHECKING:
+    from backstride.training.ingest.pipeline import ImportReport
 from backstride.training.report import TrainingReport, build_report
 from backstride.training.thresholds import load_thresholds
 
@@ -83,6 +86,8 @@ def import_(
     ),
 ) -> None:
     """Import activity files; re-running on the same files is incremental."""
+    from backstride.training.ingest.pipeline import run_import
+
     zone = check_zone(tz)
     db = state(ctx).database()
     with db.session() as session:

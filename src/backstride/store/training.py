@@ -17,8 +17,7 @@ from backstride.errors import InputError, NotFoundError
 from backstride.store.training_tables import ActivitySource, Shoe, TrainingActivity, TrainingFile
 from backstride.training.activity import Activity, ActivityRecord, Surface
 from backstride.training.dedupe import MAX_START_DIFF, incoming_wins, is_duplicate, representative
-from backstride.training.ingest.pipeline import Outcome, Saved
-from backstride.training.ingest.worker import FileResult, ParsedSession
+from backstride.training.ingest.results import FileResult, Outcome, ParsedSession, Saved
 from backstride.training.shoes import ShoePair
 
 ACTIVITY_COLUMNS = tuple(Activity.model_fields)

@@ -25,30 +25,32 @@ import fitdecode
 import numpy as np
 
 from backstride.errors import InputError
-from backstride.training.ingest.raw import MAX_READ_WARNINGS, ColumnBuffer, RawSession
+from backstride.training.ingest.raw import COLUMN, MAX_READ_WARNINGS, ColumnBuffer, RawSession
 
 FIT_EPOCH_S = 631_065_600  # 1989-12-31T00:00:00Z
 RELATIVE_TIME_LIMIT = 0x10000000
 SEMICIRCLE_DEG = 180.0 / 2**31
 
+FRACTION = -1  # fractional_cadence: added to cadence, not a column of its own
 RECORD_FIELDS = {
-    "timestamp": "t",
-    "position_lat": "lat_deg",
-    "position_long": "lon_deg",
-    "distance": "distance_m",
-    "altitude": "altitude_m",
-    "enhanced_altitude": "altitude_m",
-    "speed": "speed_mps",
-    "enhanced_speed": "speed_mps",
-    "heart_rate": "heart_rate_bpm",
-    "cadence": "cadence_raw",
-    "fractional_cadence": "cadence_frac",
-    "stance_time": "stance_ms",
-    "stance_time_balance": "stance_balance_pct_left",
-    "vertical_oscillation": "vertical_oscillation_mm",
-    "vertical_ratio": "vertical_ratio_pct",
-    "step_length": "step_length_mm",
+    "timestamp": COLUMN["t"],
+    "position_lat": COLUMN["lat_deg"],
+    "position_long": COLUMN["lon_deg"],
+    "distance": COLUMN["distance_m"],
+    "altitude": COLUMN["altitude_m"],
+    "enhanced_altitude": COLUMN["altitude_m"],
+    "speed": COLUMN["speed_mps"],
+    "enhanced_speed": COLUMN["speed_mps"],
+    "heart_rate": COLUMN["heart_rate_bpm"],
+    "cadence": COLUMN["cadence_raw"],
+    "fractional_cadence": FRACTION,
+    "stance_time": COLUMN["stance_ms"],
+    "stance_time_balance": COLUMN["stance_balance_pct_left"],
+    "vertical_oscillation": COLUMN["vertical_oscillation_mm"],
+    "vertical_ratio": COLUMN["vertical_ratio_pct"],
+    "step_length": COLUMN["step_length_mm"],
 }
+T, LAT, LON, CADENCE = COLUMN["t"], COLUMN["lat_deg"], COLUMN["lon_deg"], COLUMN["cadence_raw"]
 NOT_ACTIVITY_TYPES = {
     "device",
     "settings",
@@ -83,15 +85,12 @@ class _FitCollector:
         self.messages = 0
 
     def take(self, frame: Any) -> None:
-        if isinstance(frame, fitdecode.FitCRC):
-            self.crc_mismatch |= frame.matched is False
-            return
         if not isinstance(frame, fitdecode.FitDataMessage):
             return
         self.messages += 1
         name = frame.name
         if name == "record":
-            self.buffer.add(_record_row(frame))
+            _record_row(frame, self.buffer.new_row())
         elif name == "session":
             self.sessions.append(_native_values(frame))
         elif name == "activity":
@@ -122,24 +121,26 @@ def _native_values(frame: Any) -> dict[str, Any]:
     return out
 
 
-def _record_row(frame: Any) -> dict[str, float | None]:
-    row: dict[str, Any] = {}
+def _record_row(frame: Any, row: list[float]) -> None:
+    """Fill ``row`` from a record message's native fields (developer fields are skipped)."""
+    fraction = 0.0
     for fd in frame.fields:
-        column = RECORD_FIELDS.get(fd.name)
-        if column is None or fd.value is None:
+        value = fd.value
+        if value is None:
             continue
-        if fd.field_def is not None and fd.field_def.is_dev:
+        index = RECORD_FIELDS.get(fd.name)
+        if index is None or (fd.field_def is not None and fd.field_def.is_dev):
             continue
-        row[column] = fd.value
-    t = row.get("t")
-    row["t"] = _seconds(t) if t is not None else None
-    for key in ("lat_deg", "lon_deg"):
-        if isinstance(row.get(key), int):
-            row[key] = row[key] * SEMICIRCLE_DEG
-    frac = row.pop("cadence_frac", None)
-    if row.get("cadence_raw") is not None and isinstance(frac, int | float):
-        row["cadence_raw"] = float(row["cadence_raw"]) + float(frac)
-    return {k: (float(v) if isinstance(v, int | float) else None) for k, v in row.items()}
+        if index == T:
+            seconds = _seconds(value)
+            if seconds is not None:
+                row[T] = seconds
+        elif index == FRACTION:
+            fraction = float(value)
+        elif isinstance(value, int | float):
+            row[index] = value * SEMICIRCLE_DEG if index in (LAT, LON) else float(value)
+    if fraction and row[CADENCE] == row[CADENCE]:  # not NaN
+        row[CADENCE] += fraction
 
 
 def _seconds(value: Any) -> float | None:
@@ -151,16 +152,68 @@ def _seconds(value: Any) -> float | None:
     return None
 
 
+def _crc_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+CRC_TABLE = _crc_table()
+
+
+def crc16(data: bytes | memoryview, crc: int = 0) -> int:
+    """The FIT CRC (CRC-16, polynomial 0x8005 reflected), a byte at a time.
+
+    fitdecode computes the same CRC four bits at a time on every read, which costs about a
+    quarter of its decoding time; this checks each file once, about three times faster.
+
+    Examples
+    --------
+    >>> hex(crc16(b"123456789"))
+    '0xbb3d'
+    """
+    table = CRC_TABLE
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc
+
+
+def crc_ok(data: bytes) -> bool:
+    """False when a complete FIT part (chained files have several) has a wrong CRC.
+
+    A part cut short has no CRC to check; the reader reports the truncation instead.
+    """
+    view = memoryview(data)
+    start = 0
+    while start + 12 <= len(data):
+        header_size = data[start]
+        data_size = int.from_bytes(data[start + 4 : start + 8], "little")
+        end = start + header_size + data_size
+        if header_size < 12 or end + 2 > len(data):
+            return True
+        expected = int.from_bytes(data[end : end + 2], "little")
+        if crc16(view[start:end]) != expected:
+            return False
+        start = end + 2
+    return True
+
+
 def read_fit(path: Path) -> list[RawSession]:
     """Decode a FIT file into one `RawSession` per session (see the module notes)."""
     collector = _FitCollector()
+    data = path.read_bytes()
+    collector.crc_mismatch = not crc_ok(data)
     damage: str | None = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             with fitdecode.FitReader(
-                str(path),
-                check_crc=fitdecode.CrcCheck.READONLY,
+                data,
+                check_crc=fitdecode.CrcCheck.DISABLED,
                 error_handling=fitdecode.ErrorHandling.WARN,
             ) as reader:
                 for frame in reader:

@@ -1,4 +1,4 @@
-"""Read GPX tracks leniently, in one streaming pass over defusedxml.
+"""Read GPX tracks leniently, in one streaming pass.
 
 Real GPX breaks strict readers: gpxpy rejects a track point without lat/lon, treadmill files
 have no positions at all, segments break in the middle of a run and timestamps can step back.
@@ -17,6 +17,7 @@ from typing import Any
 
 from backstride.errors import InputError
 from backstride.training.ingest.raw import (
+    COLUMN,
     ColumnBuffer,
     RawSession,
     local_name,
@@ -26,60 +27,75 @@ from backstride.training.ingest.raw import (
 from backstride.training.ingest.xml import SafeXml
 
 POINT_FIELDS = {
-    "ele": "altitude_m",
-    "hr": "heart_rate_bpm",
-    "cad": "cadence_raw",
-    "speed": "speed_mps",
+    "time": COLUMN["t"],
+    "ele": COLUMN["altitude_m"],
+    "hr": COLUMN["heart_rate_bpm"],
+    "cad": COLUMN["cadence_raw"],
+    "speed": COLUMN["speed_mps"],
 }
+LAT, LON, T = COLUMN["lat_deg"], COLUMN["lon_deg"], COLUMN["t"]
+
+
+class _PointReader:
+    """Fills one row per ``trkpt``; remembers which column each namespaced tag feeds."""
+
+    def __init__(self) -> None:
+        self.buffer = ColumnBuffer()
+        self._columns: dict[str, int | None] = {}
+
+    def column(self, tag: str) -> int | None:
+        if tag not in self._columns:
+            self._columns[tag] = POINT_FIELDS.get(local_name(tag))
+        return self._columns[tag]
+
+    def add(self, point: Any) -> None:
+        row = self.buffer.new_row()
+        for key, index in (("lat", LAT), ("lon", LON)):
+            value = to_float(point.get(key))
+            if value is not None:
+                row[index] = value
+        for child in point.iter():
+            index = self.column(child.tag)
+            if index is None or child.text is None:
+                continue
+            value = parse_iso_time(child.text) if index == T else to_float(child.text)
+            if value is not None:
+                row[index] = value
 
 
 def read_gpx(path: Path) -> list[RawSession]:
     """Decode a GPX file into one `RawSession` holding all its track points."""
     xml = SafeXml(path, root="gpx", kind="GPX")
-    buffer = ColumnBuffer()
-    header: dict[str, str | None] = {"creator": None, "name": None, "type": None}
-    stack: list[str] = []
-    for event, element in xml:
-        tag = local_name(element.tag)
-        if event == "start":
-            if tag == "gpx":
-                header["creator"] = element.get("creator")
-            stack.append(tag)
-            continue
-        stack.pop()
-        if tag == "trkpt":
-            buffer.add(_point(element))
+    points = _PointReader()
+    header: dict[str, str | None] = {"name": None, "type": None}
+    for element in xml:
+        tag = element.tag
+        if tag.endswith("trkpt"):
+            points.add(element)
             element.clear()
-        elif tag in ("name", "type") and stack and stack[-1] == "trk" and not header[tag]:
-            header[tag] = (element.text or "").strip() or None
-    if buffer.rows == 0:
+        elif tag.endswith("trk") and local_name(tag) == "trk":
+            _track_header(element, header)
+    rows = points.buffer.rows
+    if rows == 0:
         if xml.damage:
             raise InputError(f"holds no track points before the damage: {xml.damage}")
         raise InputError("holds no track points (only waypoints or a planned route?)")
-    warnings = [f"{xml.damage}; kept the {buffer.rows} points read before it"] if xml.damage else []
+    warnings = [f"{xml.damage}; kept the {rows} points read before it"] if xml.damage else []
     return [
         RawSession(
             fmt="gpx",
-            columns=buffer.arrays(),
+            columns=points.buffer.arrays(),
             sport_text=header["type"],
-            device=header["creator"],
+            device=xml.root_attribute("creator") or None,
             name=header["name"],
             warnings=warnings,
         )
     ]
 
 
-def _point(element: Any) -> dict[str, float | None]:
-    row: dict[str, float | None] = {
-        "lat_deg": to_float(element.get("lat")),
-        "lon_deg": to_float(element.get("lon")),
-    }
-    for child in element.iter():
+def _track_header(track: Any, header: dict[str, str | None]) -> None:
+    """The first track's name and type (its direct children)."""
+    for child in track:
         name = local_name(child.tag)
-        if name == "time":
-            row["t"] = parse_iso_time(child.text)
-            continue
-        column = POINT_FIELDS.get(name)
-        if column is not None:
-            row[column] = to_float(child.text)
-    return row
+        if name in ("name", "type") and not header[name]:
+            header[name] = (child.text or "").strip() or None

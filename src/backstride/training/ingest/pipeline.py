@@ -22,29 +22,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
+from backstride.training.ingest.results import FileResult, Outcome, Saved
 from backstride.training.ingest.sources import SourceFile, collect
-from backstride.training.ingest.worker import FileResult, parse_source
+from backstride.training.ingest.worker import parse_source
 
 POOL_MIN_FILES = 8
-
-
-class Outcome(StrEnum):
-    """What storing one parsed file did."""
-
-    IMPORTED = "imported"  # at least one new run
-    MERGED = "merged"  # every session was a duplicate of a stored activity
-    SKIPPED = "skipped"  # nothing new that counts as running (a ride, a too-short session)
-
-
-@dataclass(frozen=True)
-class Saved:
-    """The store's answer for one file: its outcome and a note for the user (e.g. the sport)."""
-
-    outcome: Outcome
-    note: str | None = None
 
 
 Save = Callable[[FileResult], Saved]

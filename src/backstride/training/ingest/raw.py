@@ -35,32 +35,50 @@ RAW_COLUMNS = (
 MAX_READ_WARNINGS = 5
 
 
+COLUMN = {name: i for i, name in enumerate(RAW_COLUMNS)}
+_EMPTY_ROW = [math.nan] * len(RAW_COLUMNS)
+
+
 class ColumnBuffer:
-    """Appends rows of optional floats and returns them as NaN-filled float64 columns.
+    """Collects samples as rows of floats (NaN = missing) and returns float64 columns.
+
+    Readers ask for a `new_row` and fill it by position (``row[COLUMN["t"]] = ...``): one list
+    per sample, converted to arrays in one step at the end.
 
     Examples
     --------
     >>> buf = ColumnBuffer()
     >>> buf.add({"t": 1.0, "heart_rate_bpm": 120})
-    >>> buf.add({"t": 2.0})
+    >>> buf.new_row()[COLUMN["t"]] = 2.0
     >>> buf.arrays()["heart_rate_bpm"].tolist()
     [120.0, nan]
     """
 
     def __init__(self) -> None:
-        self._cols: dict[str, list[float]] = {name: [] for name in RAW_COLUMNS}
-        self.rows = 0
+        self._rows: list[list[float]] = []
 
-    def add(self, row: dict[str, float | None]) -> None:
-        """Append one sample; absent or None values become NaN."""
-        for name, col in self._cols.items():
-            value = row.get(name)
-            col.append(math.nan if value is None else float(value))
-        self.rows += 1
+    @property
+    def rows(self) -> int:
+        """Samples so far."""
+        return len(self._rows)
+
+    def new_row(self) -> list[float]:
+        """Append an all-missing sample and return it for filling in."""
+        row = _EMPTY_ROW.copy()
+        self._rows.append(row)
+        return row
+
+    def add(self, values: dict[str, float | None]) -> None:
+        """Append one sample given by column name; absent or None values stay NaN."""
+        row = self.new_row()
+        for name, value in values.items():
+            if value is not None:
+                row[COLUMN[name]] = float(value)
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """The columns as float64 arrays."""
-        return {name: np.asarray(col, dtype=np.float64) for name, col in self._cols.items()}
+        """The columns as contiguous float64 arrays."""
+        table = np.array(self._rows, dtype=np.float64).reshape(-1, len(RAW_COLUMNS))
+        return {name: np.ascontiguousarray(table[:, i]) for i, name in enumerate(RAW_COLUMNS)}
 
 
 @dataclass

@@ -7,50 +7,19 @@ Nothing here touches the database; the importer stores each result in its own tr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from backstride.errors import InputError
-from backstride.training.activity import Activity
 from backstride.training.ingest.fit import read_fit
 from backstride.training.ingest.gpx import read_gpx
 from backstride.training.ingest.normalise import normalise, too_short
 from backstride.training.ingest.raw import RawSession
+from backstride.training.ingest.results import FileResult, ParsedSession
 from backstride.training.ingest.sources import SourceFile
 from backstride.training.ingest.tcx import read_tcx
 from backstride.training.streamcache import write_streams
 
 READERS = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
-
-
-@dataclass(frozen=True)
-class ParsedSession:
-    """One normalised session of a file, with its cached streams and anything to tell the user.
-
-    ``skip_reason`` is set for sessions too short to count (kept out of the store).
-    """
-
-    activity: Activity
-    stream_key: str | None
-    warnings: tuple[str, ...] = ()
-    skip_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What parsing one file gave: its sessions, or the reason it could not be read."""
-
-    source: SourceFile
-    sessions: tuple[ParsedSession, ...] = ()
-    error: str | None = None
-
-    @property
-    def warnings(self) -> list[str]:
-        """Every session's warnings, without repeats."""
-        seen: dict[str, None] = {}
-        for session in self.sessions:
-            seen.update(dict.fromkeys(session.warnings))
-        return list(seen)
 
 
 def read_sessions(source: SourceFile) -> list[RawSession]:
