@@ -50,10 +50,10 @@ class _PointReader:
 
     def add(self, point: Any) -> None:
         row = self.buffer.new_row()
-        for key, index in (("lat", LAT), ("lon", LON)):
-            value = to_float(point.get(key))
-            if value is not None:
-                row[index] = value
+        for key, position in (("lat", LAT), ("lon", LON)):
+            degrees = to_float(point.get(key))
+            if degrees is not None:
+                row[position] = degrees
         for child in point.iter():
             index = self.column(child.tag)
             if index is None or child.text is None:
