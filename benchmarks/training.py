@@ -63,8 +63,15 @@ def naive_fit(path: Path) -> dict[str, Any]:
                 out["descent"] = frame.get_value("total_descent", fallback=0) or 0
                 out["sport"] = str(frame.get_value("sport"))
             elif isinstance(frame, fitdecode.FitDataMessage) and frame.name == "record":
-                for name in ("timestamp", "position_lat", "position_long", "distance",
-                             "enhanced_altitude", "heart_rate", "cadence"):  # fmt: skip
+                for name in (
+                    "timestamp",
+                    "position_lat",
+                    "position_long",
+                    "distance",
+                    "enhanced_altitude",
+                    "heart_rate",
+                    "cadence",
+                ):
                     frame.get_value(name, fallback=None)
     return out
 
@@ -74,9 +81,14 @@ def naive_gpx(path: Path) -> dict[str, Any]:
     gpx = gpxpy.parse(path.read_text(encoding="utf-8"))
     up, down = gpx.get_uphill_downhill()
     bounds = gpx.get_time_bounds()
-    return {"start": bounds.start_time, "distance": gpx.length_2d(), "ascent": up,
-            "descent": down, "elapsed": gpx.get_duration() or 0.0,
-            "sport": gpx.tracks[0].type or "running"}  # fmt: skip
+    return {
+        "start": bounds.start_time,
+        "distance": gpx.length_2d(),
+        "ascent": up,
+        "descent": down,
+        "elapsed": gpx.get_duration() or 0.0,
+        "sport": gpx.tracks[0].type or "running",
+    }
 
 
 def naive_tcx(path: Path) -> dict[str, Any]:
@@ -119,14 +131,27 @@ def naive_import(folder: Path, db: Database, runner_id: int) -> int:
                     format=path.suffix[1:],
                 )
             )
-            s.add(TrainingActivity(
-                runner_id=runner_id, start_utc=start, utc_offset_s=0, offset_source="system",
-                local_date=start.date(), sport=str(v["sport"]), sport_source="file",
-                surface="road", distance_m=float(v["distance"]), elapsed_s=float(v["elapsed"]),
-                moving_s=float(v["elapsed"]), ascent_m=float(v["ascent"]),
-                descent_m=float(v["descent"]), elevation_method="device", has_positions=True,
-                source_format=path.suffix[1:], samples=0,
-            ))  # fmt: skip
+            s.add(
+                TrainingActivity(
+                    runner_id=runner_id,
+                    start_utc=start,
+                    utc_offset_s=0,
+                    offset_source="system",
+                    local_date=start.date(),
+                    sport=str(v["sport"]),
+                    sport_source="file",
+                    surface="road",
+                    distance_m=float(v["distance"]),
+                    elapsed_s=float(v["elapsed"]),
+                    moving_s=float(v["elapsed"]),
+                    ascent_m=float(v["ascent"]),
+                    descent_m=float(v["descent"]),
+                    elevation_method="device",
+                    has_positions=True,
+                    source_format=path.suffix[1:],
+                    samples=0,
+                )
+            )
         count += 1
     return count
 
@@ -149,8 +174,9 @@ def backstride_import(
         with db.session() as s:
             return save_file_result(s, runner_id, result)
 
-    report = run_import([folder], known_hashes=known, save=save, tz="Europe/Ljubljana",
-                        jobs=jobs, cache_root=cache)  # fmt: skip
+    report = run_import(
+        [folder], known_hashes=known, save=save, tz="Europe/Ljubljana", jobs=jobs, cache_root=cache
+    )
     done = len(report.imported) + len(report.merged) + len(report.skipped)
     return done, len(report.known)
 

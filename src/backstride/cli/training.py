@@ -136,7 +136,7 @@ def print_import(report: ImportReport) -> None:
     )
     if report.ignored:
         counts += f" · ignored {report.ignored} (not activity files)"
-    console.print(counts, highlight=False)
+    console.print(counts, highlight=False, soft_wrap=True)
     for title, rows in (
         ("skipped", report.skipped),
         ("failed", report.failed),
@@ -286,18 +286,10 @@ def activities(
         console.print("no activities yet: import some with `backstride training import`")
         return
     table = Table(
-        "id",
-        "date",
-        "sport",
-        "surface",
-        "km",
-        "moving",
-        "gain m",
-        "descent m",
-        "cadence",
-        "format",
-        "files",
+        "id", "date", "sport", "surface", "km", "min", "gain m", "down m", "spm", "format", "files"
     )
+    for column in table.columns[:4]:
+        column.no_wrap = True
     for rec in reversed(records[-limit:]):
         a = rec.activity
         table.add_row(
@@ -306,7 +298,7 @@ def activities(
             a.sport.value,
             a.surface.value,
             f"{a.distance_km:.2f}",
-            f"{a.moving_s / 60:.0f} min",
+            f"{a.moving_s / 60:.0f}",
             "-" if a.ascent_m is None else f"{a.ascent_m:.0f}",
             "-" if a.descent_m is None else f"{a.descent_m:.0f}",
             "-" if a.cadence_spm is None else f"{a.cadence_spm:.0f}",

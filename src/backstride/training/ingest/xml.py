@@ -90,9 +90,12 @@ class SafeXml:
             raise InputError(f"is not a {self.kind} file (its first element is <{name}>)")
         if needs_defusing:
             return defused_iterparse(
-                str(self.path), events=("start", "end"), forbid_dtd=False,
-                forbid_entities=True, forbid_external=True,
-            )  # fmt: skip
+                str(self.path),
+                events=("start", "end"),
+                forbid_dtd=False,
+                forbid_entities=True,
+                forbid_external=True,
+            )
         return fast_iterparse(str(self.path), events=("end",))
 
     def __iter__(self) -> Iterator[Any]:
@@ -121,6 +124,12 @@ class SafeXml:
 
     def root_attribute(self, name: str) -> str | None:
         """An attribute of the root element, from the file's head (e.g. GPX ``creator``)."""
-        match = re.search(rb"<(?:[\w.\-]+:)?" + self.root.encode() + rb"\b[^>]*?\s"
-                          + name.encode() + rb'\s*=\s*["\']([^"\']*)', self.head)  # fmt: skip
+        match = re.search(
+            rb"<(?:[\w.\-]+:)?"
+            + self.root.encode()
+            + rb"\b[^>]*?\s"
+            + name.encode()
+            + rb'\s*=\s*["\']([^"\']*)',
+            self.head,
+        )
         return match.group(1).decode("utf-8", "replace") if match else None
