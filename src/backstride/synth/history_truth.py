@@ -225,6 +225,13 @@ class _Oracle:
     def week_km(self, monday: date) -> float:
         return sum(self.km.get(monday + timedelta(days=i), 0.0) for i in range(7))
 
+    def before(self, a: ActivityTruth, days: int) -> list[ActivityTruth]:
+        """Runs that started in the ``days`` before ``a``, if that period is fully known."""
+        if not self.known(a.local_date - timedelta(days=days), a.local_date - timedelta(days=1)):
+            return []
+        since = a.start_utc - timedelta(days=days)
+        return [b for b in self.runs if since <= b.start_utc < a.start_utc]
+
     def week_clean(self, monday: date) -> bool:
         return self.clean(monday, monday + timedelta(days=6))
 
@@ -234,15 +241,8 @@ class _Oracle:
     def spikes(self) -> None:
         rule = self.t.single_run_spike
         for a in self.runs:
-            before = [
-                b
-                for b in self.runs
-                if a.start_utc - timedelta(days=rule.reference_days) <= b.start_utc < a.start_utc
-            ]
-            ok = self.known(
-                a.local_date - timedelta(days=rule.reference_days), a.local_date - timedelta(days=1)
-            )
-            if not before or not ok:
+            before = self.before(a, rule.reference_days)
+            if not before:
                 continue
             ratio = a.distance_m / max(b.distance_m for b in before)
             self.compare(
@@ -314,15 +314,8 @@ class _Oracle:
         for a in self.runs:
             if (a.descent_m or 0) < rule.min_run_descent_m:
                 continue
-            before = [
-                b
-                for b in self.runs
-                if a.start_utc - timedelta(days=rule.reference_days) <= b.start_utc < a.start_utc
-            ]
-            ok = self.known(
-                a.local_date - timedelta(days=rule.reference_days), a.local_date - timedelta(days=1)
-            )
-            if not before or not ok:
+            before = self.before(a, rule.reference_days)
+            if not before:
                 continue
             ref = max(b.descent_m or 0 for b in before)
             ratio = (a.descent_m or 0) / ref if ref else None

@@ -29,7 +29,7 @@ is withheld rather than guessed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from statistics import median
 
 import numpy as np
@@ -143,9 +143,17 @@ def _reference_ok(series: DailySeries, first: date, last: date) -> bool:
     return hi < lo or not series.missing[lo : hi + 1].any()
 
 
-def _previous(runs: list[ActivityRecord], start: datetime, days: int) -> list[ActivityRecord]:
-    since = start - timedelta(days=days)
-    return [r for r in runs if since <= r.activity.start_utc < start]
+def _reference_runs(
+    runs: list[ActivityRecord], run: ActivityRecord, series: DailySeries, days: int
+) -> list[ActivityRecord]:
+    """The runs that started in the ``days`` before ``run``; empty when that period is not
+    fully known (before the history began, or missing data)."""
+    a = run.activity
+    first = a.local_date - timedelta(days=days)
+    if not _reference_ok(series, first, a.local_date - timedelta(days=1)):
+        return []
+    since = a.start_utc - timedelta(days=days)
+    return [r for r in runs if since <= r.activity.start_utc < a.start_utc]
 
 
 def single_run_spikes(
@@ -163,9 +171,8 @@ def single_run_spikes(
         a = run.activity
         if not window_start <= a.local_date <= as_of:
             continue
-        before = _previous(runs, a.start_utc, rule.reference_days)
-        first = a.local_date - timedelta(days=rule.reference_days)
-        if not before or not _reference_ok(series, first, a.local_date - timedelta(days=1)):
+        before = _reference_runs(runs, run, series, rule.reference_days)
+        if not before:
             continue
         reference = max(r.activity.distance_km for r in before)
         if reference <= 0:
@@ -296,9 +303,8 @@ def descent_runs(
         a = run.activity
         if not window_start <= a.local_date <= as_of or (a.descent_m or 0) < rule.min_run_descent_m:
             continue
-        before = _previous(runs, a.start_utc, rule.reference_days)
-        first = a.local_date - timedelta(days=rule.reference_days)
-        if not before or not _reference_ok(series, first, a.local_date - timedelta(days=1)):
+        before = _reference_runs(runs, run, series, rule.reference_days)
+        if not before:
             continue
         reference = max(r.activity.descent_m or 0.0 for r in before)
         ratio = (a.descent_m or 0.0) / reference if reference > 0 else None
