@@ -10,11 +10,8 @@ import pytest
 from backstride.errors import DataError
 from backstride.training.activity import CadenceMethod, ElevationMethod, Sport, Streams
 from backstride.training.elevation import summarise_elevation
-from backstride.training.ingest.normalise import (
-    cadence_steps_per_min,
-    distance_stream,
-    sport_from_text,
-)
+from backstride.training.ingest.normalise import cadence_steps_per_min, sport_from_text
+from backstride.training.ingest.timeline import distance_stream
 from backstride.training.load import ewma, missing_days
 from backstride.training.streamcache import read_streams, write_streams
 from backstride.training.thresholds import THRESHOLDS_PATH, load_thresholds, parse_thresholds

@@ -23,11 +23,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from backstride.synth.history_files import write_planned
+from backstride.synth.history_oracle import expected_flags
 from backstride.synth.history_plan import HistorySpec, PlannedActivity, five_year_spec, plan_history
 from backstride.synth.history_truth import (
     HistoryTruth,
     activity_truth,
-    expected_flags,
     shoe_truths,
     week_truths,
 )

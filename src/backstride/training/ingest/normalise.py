@@ -1,16 +1,16 @@
 """From a decoded `RawSession` to the normalised `Activity` and its `Streams`.
 
-The cleaning every format needs, in one place:
+The cleaning every format needs, in one place (the timeline rules live in
+`backstride.training.ingest.timeline`, the UTC offset in `backstride.training.ingest.zones`):
 
 - **timeline**: samples without a time, or with a time more than 7 days from the session's start
-  (a damaged record), are dropped; a sample whose time is before the latest kept one (timestamps
-  that step back) is dropped and counted; samples sharing a time are merged; times before 1990 or
-  in the future are refused (GPX files written with a zeroed clock say 1901).
+  (a damaged record), are dropped; timestamps that step back are dropped and counted; samples
+  sharing a time are merged; times before 1990 or in the future are refused (GPX files written
+  with a zeroed clock say 1901).
 - **distance**: the device's session total when the file has one (FIT session, TCX laps), else
-  the file's cumulative distance stream, else the haversine sum over positions, with segments
-  joined (a GPS drop-out mid-run still covers the ground between).
-- **moving time**: the intervals of at most 60 s in which the runner covered at least 0.5 m/s;
-  without any distance, the device's timer time, else the elapsed time.
+  the file's cumulative distance stream, else the haversine sum over positions.
+- **moving time**: intervals of at most 60 s covering at least 0.5 m/s; the session's timer when
+  the samples cover less than 90% of the session (a truncated file whose summary survived).
 - **cadence**: steps per minute. FIT and TCX store strides per minute of one leg, some apps store
   both legs; a running median above 120 (walking above 80) can only be steps/min, anything lower
   is doubled (runners take 140-210 steps/min, i.e. 70-105 per leg).
@@ -19,15 +19,11 @@ The cleaning every format needs, in one place:
 - **surface**: treadmill when the file says so or a run has no positions; trail when the file says
   so or the run climbs and descends at least 40 m per km (a heuristic for hilly terrain); road
   otherwise.
-- **UTC offset**: the device's (FIT activity local_timestamp - timestamp), else the time zone at
-  the first position (timezonefinder, offline), else ``--tz``, else this computer's time zone.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -42,12 +38,17 @@ from backstride.training.activity import (
     Surface,
 )
 from backstride.training.elevation import summarise_elevation
-from backstride.training.geo import step_distances_m
 from backstride.training.ingest.raw import ExportHint, RawSession
+from backstride.training.ingest.timeline import (
+    distance_stream,
+    merge_repeated_times,
+    moving_mask,
+    moving_time_s,
+    timeline_mask,
+)
+from backstride.training.ingest.zones import resolve_offset
 
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
-MAX_GAP_S = 60.0
-MIN_MOVING_MPS = 0.5
 WALK_MAX_MPS = 1.9
 RUN_MAX_MPS = 6.5
 TRAIL_RELIEF_M_PER_KM = 40.0
@@ -121,103 +122,6 @@ def sport_from_text(text: str | None) -> Sport | None:
     return None
 
 
-def timeline_mask(t: np.ndarray) -> tuple[np.ndarray, int]:
-    """Samples to keep (time not before any earlier kept time) and how many stepped back.
-
-    Repeated times are kept here and merged by `merge_repeated_times`.
-
-    Examples
-    --------
-    >>> keep, back = timeline_mask(np.array([0.0, 1, 2, 1.5, 3, 3, np.nan, 4]))
-    >>> keep.tolist(), back
-    ([True, True, True, False, True, True, False, True], 1)
-    """
-    finite = np.isfinite(t)
-    filled = np.where(finite, t, -np.inf)
-    prev_max = np.concatenate(([-np.inf], np.maximum.accumulate(filled)[:-1]))
-    keep = finite & (filled >= prev_max)
-    stepped_back = int(np.count_nonzero(finite & (filled < prev_max)))
-    return keep, stepped_back
-
-
-def merge_repeated_times(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Merge samples that share a time into one, keeping each column's last known value.
-
-    Some recorders (Strava's Android app) write a position record and a distance record for the
-    same second; merging keeps both values instead of dropping one sample.
-
-    Examples
-    --------
-    >>> cols = {"t": np.array([0.0, 1, 1, 2]), "x": np.array([5.0, 6, np.nan, 7]),
-    ...         "y": np.array([np.nan, np.nan, 3.0, 4])}
-    >>> out = merge_repeated_times(cols)
-    >>> out["t"].tolist(), out["x"].tolist(), out["y"].tolist()
-    ([0.0, 1.0, 2.0], [5.0, 6.0, 7.0], [nan, 3.0, 4.0])
-    """
-    t = cols["t"]
-    if len(t) < 2 or np.all(np.diff(t) > 0):
-        return cols
-    group = np.concatenate(([0], np.cumsum(np.diff(t) > 0)))
-    groups = int(group[-1]) + 1
-    index = np.arange(len(t))
-    out: dict[str, np.ndarray] = {}
-    for name, values in cols.items():
-        last = np.full(groups, -1)
-        ok = np.isfinite(values)
-        np.maximum.at(last, group[ok], index[ok])
-        out[name] = np.where(last >= 0, values[np.maximum(last, 0)], np.nan)
-    return out
-
-
-def distance_stream(
-    t: np.ndarray, distance_m: np.ndarray, lat: np.ndarray, lon: np.ndarray
-) -> np.ndarray:
-    """Cumulative distance from the start at every sample (NaN when there is no way to tell).
-
-    The file's own distance column wins; otherwise the haversine sum over the samples that have
-    a position, interpolated in time onto the others.
-    """
-    n = len(t)
-    ok = np.isfinite(distance_m)
-    if np.count_nonzero(ok) >= 2:
-        d = np.interp(t, t[ok], np.maximum.accumulate(distance_m[ok]))
-        return d - d[0]
-    pos = np.isfinite(lat) & np.isfinite(lon)
-    if np.count_nonzero(pos) >= 2:
-        cum = np.cumsum(step_distances_m(lat[pos], lon[pos]))
-        return np.interp(t, t[pos], cum)
-    return np.full(n, np.nan)
-
-
-def moving_mask(t_s: np.ndarray, distance_m: np.ndarray) -> np.ndarray:
-    """True for samples that end a moving interval (<= 60 s long, >= 0.5 m/s)."""
-    moving = np.zeros(len(t_s), dtype=bool)
-    if len(t_s) < 2 or not np.isfinite(distance_m).any():
-        return moving
-    dt = np.diff(t_s)
-    dd = np.diff(distance_m)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        speed = np.where(dt > 0, dd / dt, 0.0)
-    moving[1:] = (dt <= MAX_GAP_S) & (speed >= MIN_MOVING_MPS)
-    return moving
-
-
-def moving_time_s(t_s: np.ndarray, distance_m: np.ndarray) -> float:
-    """Seconds spent moving: the sum of the moving intervals (see `moving_mask`).
-
-    Examples
-    --------
-    >>> t = np.array([0.0, 10, 20, 200, 210])       # a 180 s pause between 20 and 200
-    >>> d = np.array([0.0, 30, 60, 60, 90])
-    >>> moving_time_s(t, d)
-    30.0
-    """
-    mask = moving_mask(t_s, distance_m)
-    if len(t_s) < 2:
-        return 0.0
-    return float(np.sum(np.diff(t_s)[mask[1:]]))
-
-
 def cadence_steps_per_min(
     cadence_raw: np.ndarray, moving: np.ndarray, sport: Sport
 ) -> tuple[np.ndarray, CadenceMethod | None]:
@@ -249,51 +153,6 @@ def moving_median(
     """Median of the moving samples strictly inside (low, high); None when there are none."""
     ok = np.isfinite(values) & (values > low) & (values < high) & moving
     return float(np.median(values[ok])) if ok.any() else None
-
-
-@lru_cache(maxsize=1)
-def _finder():  # type: ignore[no-untyped-def]
-    from timezonefinder import TimezoneFinder
-
-    return TimezoneFinder()
-
-
-def zone_at(lat_deg: float, lon_deg: float) -> str | None:
-    """The IANA time zone at a position (offline look-up), or None at sea / unknown.
-
-    Positions are rounded to 0.01 degree (about 1 km) and looked up once each: a runner starts
-    most runs from a handful of places, and a look-up costs tens of milliseconds.
-    """
-    return _zone_at_rounded(round(lat_deg, 2), round(lon_deg, 2))
-
-
-@lru_cache(maxsize=4096)
-def _zone_at_rounded(lat_deg: float, lon_deg: float) -> str | None:
-    name = _finder().timezone_at(lat=lat_deg, lng=lon_deg)
-    return str(name) if name else None
-
-
-def offset_of(zone: str | None, when: datetime) -> int:
-    """UTC offset in seconds of ``zone`` at ``when`` (None: this computer's zone)."""
-    local = when.astimezone() if zone is None else when.astimezone(ZoneInfo(zone))
-    delta = local.utcoffset() or timedelta(0)
-    return int(delta.total_seconds())
-
-
-def resolve_offset(
-    raw: RawSession, start: datetime, lat: np.ndarray, lon: np.ndarray, tz: str | None
-) -> tuple[int, OffsetSource]:
-    """UTC offset of the activity and where it came from (see the module notes)."""
-    if raw.device_offset_s is not None and not raw.local_clock:
-        return raw.device_offset_s, OffsetSource.DEVICE
-    pos = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
-    if len(pos):
-        zone = zone_at(float(lat[pos[0]]), float(lon[pos[0]]))
-        if zone:
-            return offset_of(zone, start), OffsetSource.POSITION
-    if tz is not None:
-        return offset_of(tz, start), OffsetSource.GIVEN
-    return offset_of(None, start), OffsetSource.SYSTEM
 
 
 def resolve_sport(
