@@ -47,17 +47,6 @@ class ImportReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     ignored: int = 0
 
-    @property
-    def total(self) -> int:
-        """Files seen (not counting ignored ones)."""
-        return (
-            len(self.imported)
-            + len(self.known)
-            + len(self.merged)
-            + len(self.skipped)
-            + len(self.failed)
-        )
-
 
 def default_jobs() -> int:
     """Worker processes: one per CPU the process may use."""
@@ -154,6 +143,8 @@ def _record(report: ImportReport, result: FileResult, save: Save) -> None:
     saved = save(result)
     if saved.outcome is Outcome.IMPORTED:
         report.imported.append(display)
+        if saved.note:  # e.g. the other legs of a multisport file
+            report.warnings.append((display, saved.note))
     elif saved.outcome is Outcome.MERGED:
         report.merged.append(display)
     else:
