@@ -200,3 +200,15 @@ def test_the_same_content_twice_is_parsed_once(tmp_path: Path) -> None:
 def test_a_missing_path_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file or folder"):
         collect([tmp_path / "nope"], tmp_path)
+
+
+def test_hidden_files_and_macos_resource_forks_are_ignored(tmp_path: Path) -> None:
+    (tmp_path / ".complete").write_text("marker")
+    (tmp_path / "._run.fit").write_bytes(b"\x00\x05\x16\x07 AppleDouble")
+    archive = tmp_path / "mac.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("run.gpx", GOOD_GPX)
+        zf.writestr("__MACOSX/._run.gpx", b"\x00\x05\x16\x07")
+    report, _ = parse_all_in_memory([tmp_path])
+    assert report.imported == [f"{archive}!run.gpx"]
+    assert report.ignored == 3 and not report.failed

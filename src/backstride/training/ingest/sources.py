@@ -229,21 +229,25 @@ class Collector:
 
     def _file(self, path: Path, display: str, *, explicit: bool, depth: int) -> None:
         name = path.name.lower()
+        if not self._wanted(name, display, explicit):
+            return
         suffix = PurePosixPath(name).suffix
         if suffix == ".zip":
             self._zip(path, display, depth)
-        elif suffix == ".gz" and self._wanted(name, display, explicit):
+        elif suffix == ".gz":
             self._gz(path, display, PurePosixPath(name).stem)
-        elif suffix in ACTIVITY_FORMATS:
-            self._activity(path, display, ACTIVITY_FORMATS[suffix])
         elif name == "activities.csv":
             self._hints.update(strava_hints(path))
-        elif suffix != ".gz":
-            self._wanted(name, display, explicit)
+        else:
+            self._activity(path, display, ACTIVITY_FORMATS[suffix])
 
     def _wanted(self, name: str, display: str, explicit: bool) -> bool:
         """Whether a file's (inner) suffix is one we read; otherwise count it as ignored (a
-        known non-activity file met inside a folder or archive) or reject it as unsupported."""
+        known non-activity file met inside a folder or archive: hidden files and macOS
+        ``__MACOSX/._*`` resource forks included) or reject it as unsupported."""
+        if not explicit and (name.startswith(".") or "__MACOSX/" in display):
+            self.found.ignored += 1
+            return False
         path = PurePosixPath(name)
         inner = PurePosixPath(path.stem).suffix if path.suffix == ".gz" else path.suffix
         if inner in ACTIVITY_FORMATS or path.suffix in (".zip",) or path.name == "activities.csv":
