@@ -198,9 +198,11 @@ class FitWriter:
 
     @staticmethod
     def _value(name: str, value: float | datetime | None) -> float:
-        if name in TIME_FIELDS:
-            return float(fit_time(value))  # type: ignore[arg-type]
-        return float(value)  # type: ignore[arg-type]
+        if value is None:
+            return float("nan")
+        if name in TIME_FIELDS or isinstance(value, datetime):
+            return float(fit_time(value))
+        return float(value)
 
     def records_of(self, message: str, columns: dict[str, np.ndarray]) -> None:
         """Many messages of one kind at once; ``columns`` holds physical values (times already

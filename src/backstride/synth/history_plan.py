@@ -220,7 +220,7 @@ def plan_activity(
     )
     profile = trail_profile(distance, descent) if kind == "trail" else ((distance, 0.0),)
     local = datetime.combine(day, time(START_HOUR[kind]), tzinfo=ZoneInfo(spec.zone))
-    offset = int(local.utcoffset().total_seconds())  # type: ignore[union-attr]
+    offset = int((local.utcoffset() or timedelta(0)).total_seconds())
     fmt = _format(spec, kind, rng)
     extra: tuple[Literal["fit", "gpx", "tcx"], ...] = ()
     if week == spec.duplicate_week and weekday == 1:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -72,7 +73,7 @@ class CadenceMethod(StrEnum):
     STEPS_PER_MIN = "steps_per_min"  # the file already held both legs (a doubled value)
 
 
-SourceFormat = str  # "fit" | "gpx" | "tcx"
+SourceFormat = Literal["fit", "gpx", "tcx"]
 
 STREAM_COLUMNS = (
     "t_s",

@@ -82,7 +82,7 @@ def spike_finding(events: Sequence[SpikeEvent], t: Thresholds) -> Finding:
     return _finding(
         "single_run_spike",
         t,
-        title=f"A run {top.ratio:.1f}x your longest of the previous 30 days",
+        title=f"A run {top.ratio:.2f}x your longest of the previous 30 days",
         severity=_worst([e.level for e in events]),
         value=round(top.ratio, 2),
         threshold=t.single_run_spike.moderate_ratio,

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from backstride.training.activity import OffsetSource
+
+if TYPE_CHECKING:
+    from timezonefinder import TimezoneFinder
 from backstride.training.ingest.raw import RawSession
 
 
 @lru_cache(maxsize=1)
-def _finder():  # type: ignore[no-untyped-def]
+def _finder() -> TimezoneFinder:
+    """One finder per process, created on first use (loading its data takes about 0.5 s)."""
     from timezonefinder import TimezoneFinder
 
     return TimezoneFinder()
