@@ -7,7 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from backstride.store import Database
+from backstride.store.tables import Assessment
 from backstride.synth.history import HistoryTruth
 from tests.cli.conftest import Run
 from tests.training.test_sources import BILLION_LAUGHS, GOOD_GPX, zip_bomb
@@ -168,6 +171,14 @@ def test_full_flow_on_the_synthetic_history(
     assert "single_run_spike" in r.stdout and "trail runner: yes" in r.stdout
     shown = cli("runner", "show", "Ana", db=db_url)
     assert " training " in shown.stdout
+    with Database.open(db_url).session() as s:
+        stored = s.scalars(
+            sa.select(Assessment)
+            .where(Assessment.kind == "training")
+            .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+        ).first()
+        assert stored is not None and stored.summary == data  # the contract: load.json as is
+        assert {f["code"] for f in stored.summary["findings"]} >= {"single_run_spike"}
     again = cli("training", "import", str(folder), "--runner", "Ana", db=db_url)
     assert summary_line(again.stdout).startswith(f"imported 0 · already known {len(truth.files)}")
     listed = cli("shoes", "list", "--runner", "Ana", "--as-of", truth.as_of.isoformat(), db=db_url)

@@ -142,17 +142,15 @@ def summarise_elevation(
     """Ascent, descent and steep-descent km of one activity, with the method used."""
     grid = resample_by_distance(distance_m, altitude_m)
     below5 = below10 = None
-    gain = loss = None
     if grid is not None:
-        _, alt = grid
-        g = grades(alt)
+        g = grades(grid[1])
         below5 = km_below_grade(g, -0.05)
         below10 = km_below_grade(g, -0.10)
-        gain, loss = hysteresis_gain_loss(alt)
     if device_ascent_m is not None and device_descent_m is not None:
         return ElevationSummary(
             device_ascent_m, device_descent_m, ElevationMethod.DEVICE, below5, below10
         )
-    if gain is None:
+    if grid is None:
         return ElevationSummary(None, None, ElevationMethod.NONE, None, None)
+    gain, loss = hysteresis_gain_loss(grid[1])
     return ElevationSummary(gain, loss, ElevationMethod.HYSTERESIS, below5, below10)
