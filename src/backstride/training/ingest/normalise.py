@@ -9,7 +9,7 @@ The cleaning every format needs, in one place (the timeline rules live in
   with a zeroed clock say 1901).
 - **distance**: the device's session total when the file has one (FIT session, TCX laps), else
   the file's cumulative distance stream, else the haversine sum over positions.
-- **moving time**: intervals of at most 60 s covering at least 0.5 m/s; the session's timer when
+- **moving time**: intervals of at most 5 min covering at least 0.5 m/s; the session's timer when
   the samples cover less than 90% of the session (a truncated file whose summary survived).
 - **cadence**: steps per minute. FIT and TCX store strides per minute of one leg, some apps store
   both legs; a running median above 120 (walking above 80) can only be steps/min, anything lower

@@ -8,7 +8,9 @@ Pure functions over numpy arrays, used by `backstride.training.ingest.normalise`
 - distance comes from the file's own cumulative distance, else from the haversine sum over the
   samples with a position, interpolated in time onto the others (a GPS drop-out still covers the
   ground between);
-- moving time is the sum of the intervals of at most 60 s in which at least 0.5 m/s was covered.
+- moving time is the sum of the intervals of at most 5 minutes in which at least 0.5 m/s was
+  covered (sparse loggers record every minute or two; a longer gap is a paused watch, whatever
+  distance it jumps).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 
 from backstride.training.geo import step_distances_m
 
-MAX_GAP_S = 60.0
+MAX_GAP_S = 300.0
 MIN_MOVING_MPS = 0.5
 
 
@@ -90,7 +92,7 @@ def distance_stream(
 
 
 def moving_mask(t_s: np.ndarray, distance_m: np.ndarray) -> np.ndarray:
-    """True for samples that end a moving interval (<= 60 s long, >= 0.5 m/s)."""
+    """True for samples that end a moving interval (<= 5 min long, >= 0.5 m/s)."""
     moving = np.zeros(len(t_s), dtype=bool)
     if len(t_s) < 2 or not np.isfinite(distance_m).any():
         return moving
