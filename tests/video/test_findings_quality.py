@@ -47,21 +47,37 @@ GOLDEN = [
     ("low_cadence", {"cadence_spm": 156.0}, 3.0, None, "2 below: within normal variation"),
     ("low_cadence", {"cadence_spm": 140.0}, 3.0, Severity.MODERATE, "18 below"),
     ("low_cadence", {"cadence_spm": 140.0}, None, None, "no speed: cannot judge"),
-    ("waist_lean", {"trunk_lean_deg": 16.0, "trunk_to_leg_deg": 3.0}, None, Severity.MODERATE,
-     "leans 16 deg, more than the stance leg: from the waist"),
-    ("waist_lean", {"trunk_lean_deg": 16.0, "trunk_to_leg_deg": -4.0}, None, None,
-     "leans 16 deg but with the whole body: from the ankles"),
+    (
+        "waist_lean",
+        {"trunk_lean_deg": 16.0, "trunk_to_leg_deg": 3.0},
+        None,
+        Severity.MODERATE,
+        "leans 16 deg, more than the stance leg: from the waist",
+    ),
+    (
+        "waist_lean",
+        {"trunk_lean_deg": 16.0, "trunk_to_leg_deg": -4.0},
+        None,
+        None,
+        "leans 16 deg but with the whole body: from the ankles",
+    ),
     ("high_vertical_oscillation", {"vertical_oscillation_cm": 11.0}, None, Severity.LOW, ">10"),
     ("long_contact_time", {"contact_ms": 310.0}, None, Severity.MODERATE, "past 308 ms"),
-    ("step_time_asymmetry", {"step_time_si_pct": -13.0}, None, Severity.MODERATE,
-     "either side counts"),
+    (
+        "step_time_asymmetry",
+        {"step_time_si_pct": -13.0},
+        None,
+        Severity.MODERATE,
+        "either side counts",
+    ),
     ("contact_time_asymmetry", {"contact_time_si_pct": 5.0}, None, None, "small asymmetry"),
 ]
 
 
 @pytest.mark.parametrize(("code", "values", "speed", "expected", "why"), GOLDEN)
-def test_golden_bands(code: str, values: dict[str, float], speed: float | None,
-                      expected: Severity | None, why: str) -> None:
+def test_golden_bands(
+    code: str, values: dict[str, float], speed: float | None, expected: Severity | None, why: str
+) -> None:
     found = {f.code: f for f in side_view_findings(values, speed_mps=speed)}
     if expected is None:
         assert code not in found, why
@@ -95,8 +111,10 @@ def test_camera_angle_from_geometry() -> None:
     from backstride.skeleton import Landmark as L
 
     xy = seq.xy_px.copy()
-    for left, right, half in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER, 48.0), (L.LEFT_HIP, L.RIGHT_HIP,
-                                                                         22.0)):
+    for left, right, half in (
+        (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, 48.0),
+        (L.LEFT_HIP, L.RIGHT_HIP, 22.0),
+    ):
         mid = 0.5 * (xy[:, left] + xy[:, right])
         xy[:, left] = mid - np.array([half, 0.0])
         xy[:, right] = mid + np.array([half, 0.0])

@@ -6,8 +6,10 @@ A stage that adds tables adds its module here (and a migration under ``migration
 from backstride.store.program_tables import ProgramChange, ProgramLog, ProgramRecord
 from backstride.store.symptoms_tables import CheckinRecord, PainLogRecord, TriageDecision
 from backstride.store.tables import Artifact, Assessment, Runner
+from backstride.store.training_tables import ActivitySource, Shoe, TrainingActivity, TrainingFile
 
 __all__ = [
+    "ActivitySource",
     "Artifact",
     "Assessment",
     "CheckinRecord",
@@ -16,5 +18,8 @@ __all__ = [
     "ProgramLog",
     "ProgramRecord",
     "Runner",
+    "Shoe",
+    "TrainingActivity",
+    "TrainingFile",
     "TriageDecision",
 ]

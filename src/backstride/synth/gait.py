@@ -55,6 +55,8 @@ def knee_floor_rad(s: Array) -> Array:
     frac = np.clip((s - KNEE_FLOOR_START) / (1.0 - KNEE_FLOOR_START), 0.0, 1.0)
     late = KNEE_FLOOR_FROM_DEG + (KNEE_FLOOR_AT_TOE_OFF_DEG - KNEE_FLOOR_FROM_DEG) * frac
     return np.radians(np.where(s >= KNEE_FLOOR_START, late, KNEE_FLOOR_AT_TOE_OFF_DEG))
+
+
 Side = Literal["left", "right"]
 SIDES: tuple[Side, Side] = ("right", "left")
 OTHER: dict[Side, Side] = {"right": "left", "left": "right"}

@@ -160,9 +160,7 @@ def _knee_flexion_deg(sig: FootSignals) -> Array:
     return 180.0 - np.degrees(np.arccos(np.clip(cos, -1, 1)))
 
 
-def _toe_off_cues(
-    sig: FootSignals, height: Array, strike_i: int, stop: int
-) -> dict[str, float]:
+def _toe_off_cues(sig: FootSignals, height: Array, strike_i: int, stop: int) -> dict[str, float]:
     """Toe-off estimates for the contact spanning samples [strike_i, stop), by cue name."""
     t = sig.times_s
     n = len(t)
