@@ -77,7 +77,7 @@ def ours(path: Path) -> tuple[float, int, float]:
     t0 = time.perf_counter()
     info = probe(path)
     backend = MediaPipePose()
-    seq = estimate_pose(info, backend)
+    seq = estimate_pose(info, backend, face_right=True)
     backend.close()
     result = run_side_view(seq, height_cm=175)
     return time.perf_counter() - t0, seq.times_s.size, result.metrics.metrics["cadence_spm"].value

@@ -162,7 +162,7 @@ def clip_for(spec: ClipSpec) -> RenderedClip:
 
 def pose_for(clip: RenderedClip, pose: MediaPipePose) -> PoseSequence:
     """The pose model's landmarks for a clip, cached next to it (the slow step)."""
-    cached = clip.path.with_suffix(".pose.npz")
+    cached = clip.path.with_suffix(".pose-r.npz")  # facing-normalised landmarks
     if cached.exists():
         d = np.load(cached)
         return PoseSequence(
@@ -170,7 +170,7 @@ def pose_for(clip: RenderedClip, pose: MediaPipePose) -> PoseSequence:
         )
     capture = clip.spec.fps if clip.spec.container_fps else None
     pose.reset()
-    seq = estimate_pose(probe(clip.path, capture_fps=capture), pose)
+    seq = estimate_pose(probe(clip.path, capture_fps=capture), pose, face_right=True)
     np.savez(
         cached,
         xy=seq.xy_px,

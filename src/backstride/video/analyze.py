@@ -110,7 +110,9 @@ def _pose(info: VideoInfo, backend: PoseBackend | None, progress: Progress) -> A
     owned = backend is None
     model = backend or MediaPipePose()
     try:
-        return estimate_pose(info, model, progress=lambda d, t: progress("pose", d, t))
+        return estimate_pose(
+            info, model, progress=lambda d, t: progress("pose", d, t), face_right=True
+        )
     finally:
         if owned:
             model.close()
