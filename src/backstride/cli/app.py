@@ -9,6 +9,7 @@ from backstride.cli import db as db_cmd
 from backstride.cli import demo as demo_cmd
 from backstride.cli import plan as plan_cmd
 from backstride.cli import runner as runner_cmd
+from backstride.cli import serve as serve_cmd
 from backstride.cli import session as session_cmd
 from backstride.cli import shoes as shoes_cmd
 from backstride.cli import symptoms as symptoms_cmd
@@ -63,3 +64,5 @@ app.command("plan")(plan_cmd.plan)
 app.add_typer(session_cmd.app, name="session")
 app.add_typer(training_cmd.app, name="training")
 app.add_typer(shoes_cmd.app, name="shoes")
+app.command("serve")(serve_cmd.serve)
+app.command("worker")(serve_cmd.worker)

@@ -52,16 +52,22 @@ class BlobStore:
                     digest.update(chunk)
                     out.write(chunk)
             sha = digest.hexdigest()
-            final = self.path_for(sha)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            if final.exists():
-                tmp.unlink()
-            else:
-                tmp.replace(final)
+            self.adopt(tmp, sha)
             return sha, size
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+    def adopt(self, tmp: Path, sha256: str) -> Path:
+        """Move a fully written temporary file (inside this store's folder) into place under its
+        hash; if that blob already exists, the temporary file is removed instead."""
+        final = self.path_for(sha256)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            tmp.unlink()
+        else:
+            tmp.replace(final)
+        return final
 
     def put_file(self, path: Path) -> tuple[str, int]:
         """Store a file from disk; return (sha256, size)."""

@@ -7,19 +7,39 @@ from backstride.store.program_tables import ProgramChange, ProgramLog, ProgramRe
 from backstride.store.symptoms_tables import CheckinRecord, PainLogRecord, TriageDecision
 from backstride.store.tables import Artifact, Assessment, Runner
 from backstride.store.training_tables import ActivitySource, Shoe, TrainingActivity, TrainingFile
+from backstride.store.web_tables import (
+    Clinic,
+    Intake,
+    IntakeFile,
+    Invite,
+    Job,
+    LoginAttempt,
+    RunnerClinic,
+    User,
+    WebSession,
+)
 
 __all__ = [
     "ActivitySource",
     "Artifact",
     "Assessment",
     "CheckinRecord",
+    "Clinic",
+    "Intake",
+    "IntakeFile",
+    "Invite",
+    "Job",
+    "LoginAttempt",
     "PainLogRecord",
     "ProgramChange",
     "ProgramLog",
     "ProgramRecord",
     "Runner",
+    "RunnerClinic",
     "Shoe",
     "TrainingActivity",
     "TrainingFile",
     "TriageDecision",
+    "User",
+    "WebSession",
 ]

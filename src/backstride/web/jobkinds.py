@@ -1,0 +1,173 @@
+"""What each kind of job does: the handlers the worker runs, each a thin call into a stage.
+
+A handler gets a `JobContext` (database, blob store, a private work folder, a progress callback)
+and the job's payload, and returns the job's result (JSON). Input files are the runner's stored
+artifacts, copied out of the content-addressed store into the work folder under a name whose
+extension matches their sniffed type. Bad input raises the stage's own `InputError`, whose text is
+exactly what the command line prints and what the job page shows.
+
+Kinds:
+
+- ``video_analysis``: a side-view video through `backstride.video.analyze.analyze_video`, stored
+  like ``backstride video analyze --runner`` does (`backstride.cli.video_store.store_analysis`).
+- ``training_import``: activity files through the training import pipeline (one transaction per
+  file, as ``backstride training import``), then the training report stored as the runner's
+  ``training`` assessment (as ``backstride training report``).
+- ``assessment``: the whole assessment (`backstride.assess.service.run_assessment`): ASSESSMENT
+  WIRING, waiting for the assessment stage (issue 8) to land on ``main``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from backstride.errors import InputError, NotFoundError
+from backstride.store import BlobStore, Database
+from backstride.store.tables import Artifact, Runner
+from backstride.web.sniff import EXTENSIONS
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a handler may use."""
+
+    db: Database
+    blobs: BlobStore
+    work_dir: Path
+    progress: Progress
+    job_id: int
+    runner_id: int | None
+
+
+Handler = Callable[[JobContext, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of job: its title for people and its handler."""
+
+    title: str
+    handler: Handler
+
+
+def runner_of(ctx: JobContext) -> Runner:
+    """The job's runner (deleted meanwhile: a `NotFoundError`)."""
+    with ctx.db.session() as s:
+        runner = None if ctx.runner_id is None else s.get(Runner, ctx.runner_id)
+        if runner is None:
+            raise NotFoundError("the runner of this job no longer exists")
+        s.expunge(runner)
+        return runner
+
+
+def export_artifact(ctx: JobContext, artifact_id: int, fmt: str, folder: Path, stem: str) -> Path:
+    """Copy the runner's artifact out of the store as ``folder/<stem><extension of fmt>``."""
+    with ctx.db.session() as s:
+        artifact = s.get(Artifact, artifact_id)
+        if artifact is None or artifact.runner_id != ctx.runner_id:
+            raise NotFoundError(f"the uploaded file #{artifact_id} is no longer stored")
+        sha = artifact.sha256
+    return ctx.blobs.export(sha, folder / f"{stem}{EXTENSIONS.get(fmt, '')}")
+
+
+def video_analysis(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
+    """Analyse the side video and store the ``gait`` assessment; result: its id."""
+    from backstride.cli.video_store import store_analysis
+    from backstride.video.analyze import AnalyzeOptions, analyze_video
+
+    runner = runner_of(ctx)
+    video = export_artifact(ctx, payload["artifact_id"], payload["format"], ctx.work_dir, "side")
+    options = AnalyzeOptions(
+        view="side",
+        height_cm=payload.get("height_cm") or runner.height_cm,
+        out_dir=ctx.work_dir / "video",
+    )
+    names = {"pose": "finding the runner", "frames": "drawing key frames"}
+    analysis = analyze_video(
+        video, options, progress=lambda stage, d, t: ctx.progress(names.get(stage, stage), d, t)
+    )
+    assessment_id = store_analysis(ctx.db, runner.name, analysis, video)
+    return {"assessment_id": assessment_id, "findings": len(analysis.findings)}
+
+
+def training_import(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
+    """Import the activity files, then store the training report; result: counts and its id."""
+    from backstride.cli.training import streams_root
+    from backstride.store.training import known_hashes, save_file_result
+    from backstride.training.ingest.pipeline import run_import
+    from backstride.training.ingest.results import FileResult, Saved
+
+    runner = runner_of(ctx)
+    folder = ctx.work_dir / "activities"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [
+        export_artifact(ctx, item["artifact_id"], item["format"], folder, f"{n:03d}-{item['stem']}")
+        for n, item in enumerate(payload["files"], start=1)
+    ]
+    with ctx.db.session() as s:
+        known = known_hashes(s, runner.id)
+
+    def save(result: FileResult) -> Saved:
+        with ctx.db.session() as s:
+            return save_file_result(s, runner.id, result)
+
+    ctx.progress("reading activities", 0, len(paths))
+    report = run_import(
+        paths,
+        known_hashes=known,
+        save=save,
+        jobs=1,
+        cache_root=streams_root(),
+        progress=lambda done, total, _name: ctx.progress("reading activities", done, total),
+    )
+    usable = report.imported or report.known or report.merged or report.skipped
+    if report.failed and not usable:
+        name, reason = report.failed[0]
+        raise InputError(
+            f"none of the {len(report.failed)} file(s) could be imported ({name}: {reason})"
+        )
+    assessment_id = _store_training_report(ctx, runner)
+    return {
+        "imported": len(report.imported),
+        "known": len(report.known),
+        "merged": len(report.merged),
+        "skipped": [list(x) for x in report.skipped],
+        "failed": [list(x) for x in report.failed],
+        "assessment_id": assessment_id,
+    }
+
+
+def _store_training_report(ctx: JobContext, runner: Runner) -> int | None:
+    """The 16-week report to the latest run, stored as ``backstride training report`` does."""
+    from backstride.cli.training import store_report
+    from backstride.store.training import list_activities, list_shoes, to_pair
+    from backstride.training.report import build_report
+    from backstride.training.thresholds import load_thresholds
+
+    with ctx.db.session() as s:
+        records = list_activities(s, runner.id)
+        pairs = [to_pair(shoe) for shoe in list_shoes(s, runner.id)]
+    runs = [r.activity.local_date for r in records if r.activity.counts_as_running]
+    if not runs:
+        return None
+    report = build_report(
+        records, pairs, load_thresholds(), runner=runner.name, as_of=max(runs), weeks=16
+    )
+    return store_report(ctx.db, runner.id, report)
+
+
+KINDS: dict[str, JobKind] = {
+    "video_analysis": JobKind("Video analysis", video_analysis),
+    "training_import": JobKind("Training history import", training_import),
+}
+
+
+def title_of(kind: str) -> str:
+    """The title of a job kind for people."""
+    known = KINDS.get(kind)
+    return known.title if known else kind
