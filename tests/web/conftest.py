@@ -11,11 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from backstride.store import Database
+from backstride.store.symptoms import record_decision
+from backstride.store.tables import Artifact
+from backstride.store.web_tables import Job
+from backstride.symptoms.checkin import CheckIn
+from backstride.symptoms.ruleset import load_ruleset
+from backstride.symptoms.triage import triage
+from backstride.synth.checkins import SUBACUTE_FLEXION, sample_answers
 from backstride.web.app import create_app
 from backstride.web.settings import Argon2Cost, WebSettings
 
@@ -95,7 +105,11 @@ def browser(app) -> Callable[[], Browser]:
 
 
 def make_clinic(
-    browser: Callable[[], Browser], *, clinic: str, email: str, runners: tuple[str, ...],
+    browser: Callable[[], Browser],
+    *,
+    clinic: str,
+    email: str,
+    runners: tuple[str, ...],
     first: bool,
 ) -> Clinic:
     """A clinic with a clinician and runners, through the first-run page or the admin page."""
@@ -111,8 +125,10 @@ def make_clinic(
     ids = {}
     for name in runners:
         response = who.post(
-            "/runners", {"name": name, "height_cm": "172", "birth_year": "1985"},
-            page="/runners", follow_redirects=False,
+            "/runners",
+            {"name": name, "height_cm": "172", "birth_year": "1985"},
+            page="/runners",
+            follow_redirects=False,
         )
         assert response.status_code == 303, response.text
         ids[name] = int(response.headers["location"].rsplit("/", 1)[1])
@@ -123,7 +139,10 @@ def make_clinic(
 def clinic(browser: Callable[[], Browser]) -> Clinic:
     """The first clinic (its clinician is the admin), with two runners."""
     return make_clinic(
-        browser, clinic="North Physio", email="north@example.org", runners=("Ana K", "Ben"),
+        browser,
+        clinic="North Physio",
+        email="north@example.org",
+        runners=("Ana K", "Ben"),
         first=True,
     )
 
@@ -132,26 +151,114 @@ def clinic(browser: Callable[[], Browser]) -> Clinic:
 def other_clinic(browser: Callable[[], Browser], clinic: Clinic) -> Clinic:
     """A second clinic with its own clinician (added by the admin) and one runner."""
     admin = clinic.clinician
-    response = admin.post("/admin/clinics", {"name": "South Sports"}, page="/admin",
-                          follow_redirects=False)
+    response = admin.post(
+        "/admin/clinics", {"name": "South Sports"}, page="/admin", follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     page = admin.get("/admin").text
     south_id = re.search(r'<option value="(\d+)">South Sports</option>', page)
     assert south_id
     response = admin.post(
         "/admin/clinicians",
-        {"clinic_id": south_id.group(1), "name": "Dr South", "email": "south@example.org",
-         "password": PASSWORD},
+        {
+            "clinic_id": south_id.group(1),
+            "name": "Dr South",
+            "email": "south@example.org",
+            "password": PASSWORD,
+        },
         page="/admin",
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
     who = browser()
     assert who.login("south@example.org").status_code == 303
-    made = make_clinic(browser, clinic="South Sports", email="south@example.org",
-                       runners=(), first=False)
+    made = make_clinic(
+        browser, clinic="South Sports", email="south@example.org", runners=(), first=False
+    )
     made.clinician = who
     response = who.post("/runners", {"name": "Ana K"}, page="/runners", follow_redirects=False)
     assert response.status_code == 303, response.text
     made.runners["Ana K"] = int(response.headers["location"].rsplit("/", 1)[1])
     return made
+
+
+# ---------------------------------------------------------------- a runner with something stored
+SHARED_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "activities"
+FIT_RUN = SHARED_FIXTURES / "fit" / "fr935-run-4801048867.fit"
+
+
+def store_sample_checkin(db: Database, runner_id: int, name: str = SUBACUTE_FLEXION) -> int:
+    """Decide and store a sample check-in with the symptoms stage's own functions; its id."""
+    today = date.today()
+    checkin = CheckIn.model_validate(sample_answers(name, today))
+    result = triage(checkin, load_ruleset(), today)
+    with db.session() as s:
+        return record_decision(s, runner_id, checkin, result, source="test").assessment_id or 0
+
+
+def upload(
+    b: Browser, runner_id: int, files: list[tuple[str, tuple[str, bytes, str]]], **data: str
+):
+    """POST the new-assessment form with ``files`` (multipart), with the page's CSRF token."""
+    token = b.token(f"/runners/{runner_id}/assessments/new")
+    return b.client.post(
+        f"/runners/{runner_id}/intakes",
+        data={"csrf_token": token, **data},
+        files=files,
+        follow_redirects=False,
+    )
+
+
+@dataclass
+class Stocked:
+    """What the access tests need of a runner: ids of each kind of thing it owns."""
+
+    runner_id: int
+    intake_id: int
+    job_id: int
+    result_id: int
+    artifact_id: int
+
+
+def stock(db: Database, b: Browser, runner_id: int) -> Stocked:
+    """Give a runner a check-in, a program, a submitted upload with its job, through the pages."""
+    result_id = store_sample_checkin(db, runner_id)
+    made = b.post(
+        f"/runners/{runner_id}/program",
+        {"equipment": "mat"},
+        page=f"/runners/{runner_id}/program",
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    fit = FIT_RUN.read_bytes() if FIT_RUN.exists() else make_fit_bytes()
+    sent = upload(b, runner_id, [("activities", ("run.fit", fit, "application/octet-stream"))])
+    assert sent.status_code == 303, sent.text
+    intake_id = int(sent.headers["location"].split("/")[4])
+    b.post(
+        f"/runners/{runner_id}/intakes/{intake_id}/skip-checkin",
+        {},
+        page=f"/runners/{runner_id}/intakes/{intake_id}/checkin",
+    )
+    done = b.post(
+        f"/runners/{runner_id}/intakes/{intake_id}/submit",
+        {},
+        page=f"/runners/{runner_id}/intakes/{intake_id}",
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    with db.session() as s:
+        job_id = s.scalar(sa.select(Job.id).where(Job.runner_id == runner_id))
+        artifact_id = s.scalar(sa.select(Artifact.id).where(Artifact.runner_id == runner_id))
+    assert job_id and artifact_id
+    return Stocked(runner_id, intake_id, job_id, result_id, artifact_id)
+
+
+def make_fit_bytes() -> bytes:
+    """A real FIT file of a short synthetic run (when ../shared is absent)."""
+    import tempfile
+
+    from backstride.synth.history import write_history
+
+    folder = Path(tempfile.mkdtemp())
+    write_history(folder)
+    return next(iter(sorted(folder.rglob("*.fit")))).read_bytes()

@@ -18,8 +18,15 @@ from backstride.store.base import Base, utcnow
 from backstride.store.web_tables import Job
 
 WEB_TABLES = {
-    "clinics", "users", "runner_clinics", "web_sessions", "login_attempts", "invites", "jobs",
-    "intakes", "intake_files",
+    "clinics",
+    "users",
+    "runner_clinics",
+    "web_sessions",
+    "login_attempts",
+    "invites",
+    "jobs",
+    "intakes",
+    "intake_files",
 }
 
 
@@ -86,7 +93,9 @@ def test_heartbeat_and_finish_need_the_lease(db: Database) -> None:
         done = s.get_one(Job, job_id)
         assert (done.status, done.result, done.lease_owner) == ("done", {"assessment_id": 7}, None)
         assert (done.progress_stage, done.progress_done, done.progress_total) == (
-            "finding the runner", 3, 10,
+            "finding the runner",
+            3,
+            10,
         )
     assert not queue.heartbeat(db, job_id, "w1", lease_s=30)  # finished: the lease is gone
 

@@ -31,7 +31,12 @@ from backstride.store.web_accounts import (
 from backstride.validation import validate_input
 from backstride.web.guard import check_csrf, database, visit_of
 from backstride.web.passwords import check_new_password, verify
-from backstride.web.ratelimit import check_login_allowed, check_signup_allowed, record_login
+from backstride.web.ratelimit import (
+    TooManyAttempts,
+    check_login_allowed,
+    check_signup_allowed,
+    record_login,
+)
 from backstride.web.render import page, redirect
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
@@ -147,8 +152,10 @@ def login(
     try:
         with db.session() as s:
             check_login_allowed(s, email, address, request.app.state.settings)
-    except InputError as exc:
-        return page(request, "login.html", {**context, "error": str(exc)}, status=429)
+    except TooManyAttempts as exc:
+        refused = page(request, "login.html", {**context, "error": str(exc)}, status=429)
+        refused.headers["retry-after"] = str(exc.retry_after_s)
+        return refused
     with db.session() as s:
         user = find_user(s, email)
         stored = user.password_hash if user else request.app.state.dummy_hash.value

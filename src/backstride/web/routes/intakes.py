@@ -214,7 +214,10 @@ def checkin_step(
     request: Request, intake_id: int, runner: RunnerRef = Depends(runner_scope)
 ) -> Response:
     """The next questions of the check-in (or the review when none is left)."""
-    return _step_page(request, runner, _open_draft(request, runner, intake_id), None)
+    draft = _draft(request, runner, intake_id)
+    if draft["status"] != "draft":
+        return redirect(f"/runners/{runner.id}/intakes/{intake_id}")
+    return _step_page(request, runner, draft, None)
 
 
 async def form_values(request: Request) -> dict[str, list[str]]:

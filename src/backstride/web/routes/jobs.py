@@ -72,13 +72,13 @@ def _job(request: Request, runner: RunnerRef, job_id: int) -> JobView:
         return job_view(job)
 
 
-@router.get("/runners/{runner_id}/jobs/{job_id}")
-def job_page(request: Request, job_id: int, runner: RunnerRef = Depends(runner_scope)) -> Response:
-    """The progress page of one job."""
-    return page(request, "job.html", {"runner": runner, "job": _job(request, runner, job_id)})
-
-
 @router.get("/runners/{runner_id}/jobs/{job_id}.json")
 def job_json(request: Request, job_id: int, runner: RunnerRef = Depends(runner_scope)) -> Response:
     """The job's status, stage and progress as JSON (polled by the page)."""
     return JSONResponse(asdict(_job(request, runner, job_id)))
+
+
+@router.get("/runners/{runner_id}/jobs/{job_id}")
+def job_page(request: Request, job_id: int, runner: RunnerRef = Depends(runner_scope)) -> Response:
+    """The progress page of one job."""
+    return page(request, "job.html", {"runner": runner, "job": _job(request, runner, job_id)})

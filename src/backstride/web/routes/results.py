@@ -51,6 +51,22 @@ def _metrics(summary: dict[str, Any]) -> list[tuple[str, float]]:
     ]
 
 
+@router.get("/runners/{runner_id}/results/{result_id}.json")
+def result_json(
+    request: Request, result_id: int, runner: RunnerRef = Depends(runner_scope)
+) -> Response:
+    """A stored result as JSON."""
+    row = stored_result(request, runner, result_id)
+    return JSONResponse(
+        {
+            "id": row.id,
+            "kind": row.kind,
+            "created_at": row.created_at.isoformat(),
+            "summary": row.summary,
+        }
+    )
+
+
 @router.get("/runners/{runner_id}/results/{result_id}")
 def result_page(
     request: Request, result_id: int, runner: RunnerRef = Depends(runner_scope)
@@ -77,22 +93,6 @@ def result_page(
         "summary": row.summary,
     }
     return page(request, "result.html", context)
-
-
-@router.get("/runners/{runner_id}/results/{result_id}.json")
-def result_json(
-    request: Request, result_id: int, runner: RunnerRef = Depends(runner_scope)
-) -> Response:
-    """A stored result as JSON."""
-    row = stored_result(request, runner, result_id)
-    return JSONResponse(
-        {
-            "id": row.id,
-            "kind": row.kind,
-            "created_at": row.created_at.isoformat(),
-            "summary": row.summary,
-        }
-    )
 
 
 @router.get("/runners/{runner_id}/files/{artifact_id}")
