@@ -90,7 +90,7 @@ def app(db: Database, settings: WebSettings):
 
 
 @pytest.fixture
-def browser(app) -> Callable[[], Browser]:
+def browser(app) -> Iterator[Callable[[], Browser]]:
     """``browser()``: a new, logged-out client with its own cookies."""
     made: list[TestClient] = []
 

@@ -53,7 +53,7 @@ def routes() -> list[tuple[str, str]]:
         for router in ROUTERS
         for route in router.routes
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or ()
     )
 
 
@@ -250,7 +250,7 @@ def test_upload_without_csrf_stores_nothing(world: World, db: Database, home) ->
     )
     assert response.status_code == 403
     assert snapshot(db, world.ana.runner_id) == before
-    assert not [p for p in (home / "artifacts").rglob(".incoming-*")]
+    assert not list((home / "artifacts").rglob(".incoming-*"))
 
 
 def test_files_sent_to_a_form_without_file_fields_are_refused(world: World) -> None:
