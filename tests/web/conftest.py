@@ -184,7 +184,7 @@ def other_clinic(browser: Callable[[], Browser], clinic: Clinic) -> Clinic:
 
 # ---------------------------------------------------------------- a runner with something stored
 SHARED_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "activities"
-FIT_RUN = SHARED_FIXTURES / "fit" / "fr935-run-4801048867.fit"
+FIT_RUN = SHARED_FIXTURES / "fit" / "garmin-fenix-5-run.fit"
 
 
 def store_sample_checkin(db: Database, runner_id: int, name: str = SUBACUTE_FLEXION) -> int:
@@ -199,8 +199,10 @@ def store_sample_checkin(db: Database, runner_id: int, name: str = SUBACUTE_FLEX
 def upload(
     b: Browser, runner_id: int, files: list[tuple[str, tuple[str, bytes, str]]], **data: str
 ):
-    """POST the new-assessment form with ``files`` (multipart), with the page's CSRF token."""
+    """POST the new-assessment form with ``files`` as a browser does (multipart, an empty part
+    for a file input left empty), with the page's CSRF token."""
     token = b.token(f"/runners/{runner_id}/assessments/new")
+    files = files or [("side_video", ("", b"", "application/octet-stream"))]
     return b.client.post(
         f"/runners/{runner_id}/intakes",
         data={"csrf_token": token, **data},

@@ -65,14 +65,41 @@ def runner_of(ctx: JobContext) -> Runner:
         return runner
 
 
-def export_artifact(ctx: JobContext, artifact_id: int, fmt: str, folder: Path, stem: str) -> Path:
-    """Copy the runner's artifact out of the store as ``folder/<stem><extension of fmt>``."""
+def file_name(original: str, fmt: str, taken: set[str]) -> str:
+    """The name an input file gets in the job's folder: its uploaded name (made safe), ending in
+    the extension of its sniffed format, unique in the folder.
+
+    Examples
+    --------
+    >>> taken = set()
+    >>> file_name("Run 1.FIT", "fit", taken), file_name("Run 1.FIT", "fit", taken)
+    ('Run 1.FIT', '2-Run 1.FIT')
+    >>> file_name("../../etc/passwd", "gpx", taken), file_name("x.txt", "fit.gz", taken)
+    ('passwd.gpx', 'x.txt.fit.gz')
+    """
+    base = Path(original.replace("\\", "/")).name.strip() or "upload"
+    base = "".join(c if c.isprintable() and c not in '<>:"|?*' else "_" for c in base)[:120]
+    extension = EXTENSIONS.get(fmt, "")
+    if not base.lower().endswith(extension):
+        base += extension
+    name, n = base, 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{n}-{base}"
+    taken.add(name.lower())
+    return name
+
+
+def export_artifact(
+    ctx: JobContext, artifact_id: int, fmt: str, folder: Path, taken: set[str]
+) -> Path:
+    """Copy the runner's artifact out of the store into ``folder`` under its uploaded name."""
     with ctx.db.session() as s:
         artifact = s.get(Artifact, artifact_id)
         if artifact is None or artifact.runner_id != ctx.runner_id:
             raise NotFoundError(f"the uploaded file #{artifact_id} is no longer stored")
-        sha = artifact.sha256
-    return ctx.blobs.export(sha, folder / f"{stem}{EXTENSIONS.get(fmt, '')}")
+        sha, original = artifact.sha256, artifact.original_name
+    return ctx.blobs.export(sha, folder / file_name(original, fmt, taken))
 
 
 def video_analysis(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
@@ -81,11 +108,11 @@ def video_analysis(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
     from backstride.video.analyze import AnalyzeOptions, analyze_video
 
     runner = runner_of(ctx)
-    video = export_artifact(ctx, payload["artifact_id"], payload["format"], ctx.work_dir, "side")
+    video = export_artifact(ctx, payload["artifact_id"], payload["format"], ctx.work_dir, set())
     options = AnalyzeOptions(
         view="side",
         height_cm=payload.get("height_cm") or runner.height_cm,
-        out_dir=ctx.work_dir / "video",
+        out_dir=ctx.work_dir / "results",
     )
     names = {"pose": "finding the runner", "frames": "drawing key frames"}
     analysis = analyze_video(
@@ -103,11 +130,11 @@ def training_import(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
     from backstride.training.ingest.results import FileResult, Saved
 
     runner = runner_of(ctx)
-    folder = ctx.work_dir / "activities"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = ctx.work_dir
+    taken: set[str] = set()
     paths = [
-        export_artifact(ctx, item["artifact_id"], item["format"], folder, f"{n:03d}-{item['stem']}")
-        for n, item in enumerate(payload["files"], start=1)
+        export_artifact(ctx, item["artifact_id"], item["format"], folder, taken)
+        for item in payload["files"]
     ]
     with ctx.db.session() as s:
         known = known_hashes(s, runner.id)

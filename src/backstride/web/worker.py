@@ -53,6 +53,18 @@ def default_work_root() -> Path:
     return data_dir() / "web" / "jobs"
 
 
+def as_given(exc: BaseException, work_dir: Path) -> str:
+    """An error's message with the job's folder taken off file paths, so it names the file as
+    uploaded: what ``backstride`` prints when run on that file in its own folder.
+
+    Examples
+    --------
+    >>> as_given(ValueError("/data/jobs/job-3-1/run.fit: is truncated"), Path("/data/jobs/job-3-1"))
+    'run.fit: is truncated'
+    """
+    return str(exc).replace(f"{work_dir}/", "")
+
+
 class _Heartbeat(threading.Thread):
     """Renews a job's lease until stopped; notes when the lease was lost."""
 
@@ -137,9 +149,9 @@ class Worker:
             queue.release(self.db, job.id, self.owner)
             raise
         except InputError as exc:
-            queue.fail(self.db, job.id, self.owner, str(exc), retry=False)
+            queue.fail(self.db, job.id, self.owner, as_given(exc, work_dir), retry=False)
         except BackstrideError as exc:
-            queue.fail(self.db, job.id, self.owner, str(exc), retry=True)
+            queue.fail(self.db, job.id, self.owner, as_given(exc, work_dir), retry=True)
         except Exception as exc:
             log.exception("job %s (%s) failed", job.id, job.kind)
             message = f"internal error: {type(exc).__name__}: {exc}"

@@ -357,28 +357,12 @@ def _queue_jobs(s: Any, runner: RunnerRef, who: Viewer, draft: dict[str, Any]) -
     activities = [f for f in files if f.role == "activity"]
     if activities:
         payload = {
-            "files": [
-                {"artifact_id": f.artifact_id, "format": f.format, "stem": _stem(f.name)}
-                for f in activities
-            ]
+            "files": [{"artifact_id": f.artifact_id, "format": f.format} for f in activities]
         }
         job_ids.append(
             enqueue(s, "training_import", payload, runner_id=runner.id, created_by=who.user_id).id
         )
     return job_ids[0] if job_ids else None
-
-
-def _stem(name: str) -> str:
-    """A safe file stem from an uploaded file's name (for the import's messages).
-
-    Examples
-    --------
-    >>> _stem("Morning Run (2).fit.gz"), _stem("../../x")
-    ('Morning-Run-2', 'x')
-    """
-    base = name.rsplit("/", 1)[-1].split(".", 1)[0]
-    cleaned = "".join(c if c.isalnum() else "-" for c in base)
-    return "-".join(p for p in cleaned.split("-") if p)[:60] or "activity"
 
 
 @router.post("/runners/{runner_id}/intakes/{intake_id}/discard")
