@@ -61,7 +61,7 @@ def new_draft(b: Browser, runner_id: int) -> str:
 
 def answer_all(b: Browser, checkin_url: str, answers: dict[str, Any]) -> list[list[str]]:
     """Answer page after page until the review; return the question ids of each page."""
-    pages = []
+    pages: list[list[str]] = []
     for _ in range(10):
         page = b.get(checkin_url, follow_redirects=False)
         if page.status_code == 303:
