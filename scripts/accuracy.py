@@ -31,7 +31,7 @@ from backstride.synth.gait import (  # noqa: E402
 from backstride.synth.render import ClipSpec, RenderedClip, render_clip  # noqa: E402
 from backstride.synth.score import BARS, SideViewScore, score_events, score_side_view  # noqa: E402
 from backstride.video.decode import probe  # noqa: E402
-from backstride.video.estimate import estimate_pose  # noqa: E402
+from backstride.video.estimate import estimate_pose, pose_workers  # noqa: E402
 from backstride.video.events import height_threshold_events, zeni_events  # noqa: E402
 from backstride.video.pipeline import foot_signals, run_side_view  # noqa: E402
 from backstride.video.pose import MediaPipePose, PoseSequence  # noqa: E402
@@ -160,16 +160,17 @@ def clip_for(spec: ClipSpec) -> RenderedClip:
     return render_clip(spec, path)
 
 
-def pose_for(clip: RenderedClip, pose: MediaPipePose) -> PoseSequence:
+def pose_for(clip: RenderedClip, pose: list[MediaPipePose]) -> PoseSequence:
     """The pose model's landmarks for a clip, cached next to it (the slow step)."""
-    cached = clip.path.with_suffix(".pose-r.npz")  # facing-normalised landmarks
+    cached = clip.path.with_suffix(".pose-r2.npz")  # facing-normalised, 2 workers
     if cached.exists():
         d = np.load(cached)
         return PoseSequence(
             d["xy"], d["vis"], d["depth"], d["t"], (int(d["w"]), int(d["h"])), str(d["backend"])
         )
     capture = clip.spec.fps if clip.spec.container_fps else None
-    pose.reset()
+    for model in pose:
+        model.reset()
     seq = estimate_pose(probe(clip.path, capture_fps=capture), pose, face_right=True)
     np.savez(
         cached,
@@ -184,7 +185,7 @@ def pose_for(clip: RenderedClip, pose: MediaPipePose) -> PoseSequence:
     return seq
 
 
-def run_side(spec: ClipSpec, pose: MediaPipePose) -> tuple[SideViewScore, dict[str, float]]:
+def run_side(spec: ClipSpec, pose: list[MediaPipePose]) -> tuple[SideViewScore, dict[str, float]]:
     clip = clip_for(spec)
     seq = pose_for(clip, pose)
     result = run_side_view(seq, height_cm=clip.truth.height_m * 100)
@@ -202,7 +203,7 @@ def fmt(x: float, digits: int = 1) -> str:
 
 def side_section(quick: bool = False) -> str:
     """Markdown: per-clip errors, the bars, and the comparison with published event methods."""
-    pose = MediaPipePose()
+    pose = [MediaPipePose() for _ in range(pose_workers())]
     rows, scores, peers = [], [], []
     try:
         for group, label, spec in side_grid(quick):
@@ -223,7 +224,8 @@ def side_section(quick: bool = False) -> str:
             )
             print(f"{label}: {time.perf_counter() - t0:.1f} s, missed: {missed}", file=sys.stderr)
     finally:
-        pose.close()
+        for model in pose:
+            model.close()
     return _side_markdown(rows, scores, peers)
 
 

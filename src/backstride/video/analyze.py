@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from backstride.findings import Confidence, Finding
 from backstride.video.decode import VideoInfo, iter_frames, probe
 from backstride.video.encode import VideoWriter
-from backstride.video.estimate import estimate_pose
+from backstride.video.estimate import estimate_pose, pose_workers
 from backstride.video.events import foot_height
 from backstride.video.export import write_keypoints_csv, write_trc
 from backstride.video.findings import load_thresholds, side_view_findings
@@ -107,15 +107,15 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 def _pose(info: VideoInfo, backend: PoseBackend | None, progress: Progress) -> Any:
-    owned = backend is None
-    model = backend or MediaPipePose()
+    models = [backend] if backend is not None else [MediaPipePose() for _ in range(pose_workers())]
     try:
         return estimate_pose(
-            info, model, progress=lambda d, t: progress("pose", d, t), face_right=True
+            info, models, progress=lambda d, t: progress("pose", d, t), face_right=True
         )
     finally:
-        if owned:
-            model.close()
+        if backend is None:
+            for model in models:
+                model.close()
 
 
 def _quality(
