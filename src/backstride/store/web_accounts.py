@@ -153,11 +153,13 @@ def runner_clinic(session: Session, runner_id: int) -> RunnerClinic | None:
 
 
 def display_name(session: Session, runner: Runner) -> str:
-    """The name a person sees: the clinic's name for the runner, else the stored name."""
+    """The name a person sees: the clinic's name for the runner, else the name the runner signed
+    up with, else the stored name."""
     link = runner_clinic(session, runner.id)
     if link is not None:
         return link.display_name
-    return runner.name.removeprefix("self/")
+    account = runner_account(session, runner.id)
+    return account.display_name if account is not None else runner.name
 
 
 def clinic_runners(session: Session, clinic_id: int) -> list[tuple[Runner, RunnerClinic]]:
