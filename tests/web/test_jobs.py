@@ -133,7 +133,8 @@ def test_failed_video_shows_the_command_line_message(
     r = run_here(tmp_path, "video", "analyze", "gray.mp4", "--out", "o")
     assert r.returncode == 2
     assert job.status == "failed"
-    assert job.message == r.stderr.strip().splitlines()[-1].removeprefix("error: ")
+    printed = next(line for line in r.stderr.splitlines() if line.startswith("error: "))
+    assert job.message == printed.removeprefix("error: ")
     assert job.message.startswith("gray.mp4: no runner was found")
 
 

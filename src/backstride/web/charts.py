@@ -50,13 +50,13 @@ def _frame(title: str, desc: str, body: list[str], y_lo: float, y_hi: float, uni
             f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
             f'xmlns="http://www.w3.org/2000/svg">',
             f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
-            f'<text x="{LEFT}" y="16" class="chart-title">{escape(title)}</text>',
+            f'<text x="{LEFT}" y="16" class="chart-title">{escape(title)} '
+            f'<tspan class="tick">({escape(unit)})</tspan></text>',
             f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" class="axis"/>',
             f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{base}" class="axis"/>',
             f'<text x="{LEFT - 4}" y="{base}" class="tick" text-anchor="end">{_fmt(y_lo)}</text>',
             f'<text x="{LEFT - 4}" y="{TOP + 4}" class="tick" '
             f'text-anchor="end">{_fmt(y_hi)}</text>',
-            f'<text x="4" y="{TOP + 4}" class="tick">{escape(unit)}</text>',
             *body,
             "</svg>",
         ]

@@ -282,7 +282,7 @@ def _mib(n_bytes: int) -> str:
     Examples
     --------
     >>> _mib(3 * 2**20), _mib(1536)
-    ('3 MiB', '0.0015 MiB')
+    ('3 MiB', '0.001465 MiB')
     """
     return f"{n_bytes / 2**20:.4g} MiB"
 

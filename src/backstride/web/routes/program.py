@@ -41,6 +41,7 @@ def _program_page(request: Request, runner: RunnerRef, **extra: object) -> Respo
     context = {
         "runner": runner,
         "program": program,
+        "names": {} if program is None else {c.exercise_id: c.name for c in program.cards},
         "next_session": upcoming[0] if upcoming else None,
         "equipment": EQUIPMENT,
         "mornings": MORNINGS,

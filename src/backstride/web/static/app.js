@@ -5,7 +5,7 @@
 (function () {
   function update(box, job) {
     box.querySelector(".job-status").textContent = job.status;
-    box.querySelector(".job-stage").textContent = job.stage || "";
+    box.querySelector(".job-stage").textContent = job.status === "running" ? job.stage || "" : "";
     var bar = box.querySelector(".job-bar");
     bar.value = job.percent;
     bar.textContent = job.percent + "%";
