@@ -138,7 +138,7 @@ def test_failed_video_shows_the_command_line_message(
     printed = re.findall(r"error: (gray\.mp4: .*)", r.stderr)
     assert printed, r.stderr
     assert job.message == printed[-1]
-    assert job.message.startswith("gray.mp4: no runner was found")
+    assert (job.message or "").startswith("gray.mp4: no runner was found")
 
 
 def _wait(db: Database, job_id: int, ok: Callable[[Job], bool], timeout_s: float) -> Job:
