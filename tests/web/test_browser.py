@@ -19,7 +19,7 @@ from backstride.symptoms.questions import Kind, load_questions
 from backstride.synth.checkins import SUBACUTE_FLEXION, sample_answers
 from backstride.synth.render import ClipSpec, RenderedClip
 from backstride.web.checkin_form import NONE_OF_THESE
-from tests.web.live import live_server
+from backstride.web.live import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"

@@ -15,7 +15,7 @@ from backstride.store.runners import RunnerProfile, add_runner
 from backstride.store.tables import Artifact
 from backstride.store.web_tables import Job
 from tests.conftest import Run
-from tests.web.live import live_server
+from backstride.web.live import live_server
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "example.org"])

@@ -91,7 +91,7 @@ def serve(
     """Serve the web app for runners and clinicians (and run the job workers)."""
     import uvicorn
 
-    from backstride.web.app import create_app
+    from backstride.web.app import create_app, warm_up
 
     tls = tls_certfile is not None and tls_keyfile is not None
     if (tls_certfile is None) != (tls_keyfile is None):
@@ -110,6 +110,7 @@ def serve(
     )
     app_state = state(ctx)
     app = create_app(app_state.database(), settings)
+    warm_up(app)
     procs = start_workers(workers, app_state.db_url)
     scheme = "https" if tls else "http"
     console.print(

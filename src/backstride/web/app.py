@@ -44,3 +44,22 @@ def create_app(
         app.include_router(router)
     handlers.install(app)
     return app
+
+
+def warm_up(app: FastAPI) -> None:
+    """Load and validate the packaged data and compile the templates now, so the first visitors
+    of a freshly started server do not wait for it (about a second on two cores)."""
+    from backstride.program.library import load_library
+    from backstride.program.rules import load_rules
+    from backstride.symptoms.questions import load_questions
+    from backstride.symptoms.ruleset import load_ruleset
+    from backstride.video.findings import load_thresholds
+
+    load_library()
+    load_rules()
+    load_ruleset()
+    load_questions()
+    load_thresholds()
+    env = app.state.templates.env
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)

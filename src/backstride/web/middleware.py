@@ -3,9 +3,10 @@ security headers to each response.
 
 Headers: a Content-Security-Policy that allows nothing from other origins (pages make no
 external requests; no inline script), ``X-Content-Type-Options: nosniff``, ``Referrer-Policy:
-same-origin``, ``X-Frame-Options: DENY``, and ``Cache-Control: no-store`` on everything but the
-static files (the pages hold health data). A route that serves a stored report sets its own,
-stricter policy, which is kept.
+same-origin``, ``X-Frame-Options: DENY``, ``Cache-Control: no-store`` on everything but the
+static files (the pages hold health data), and ``Server-Timing: app;dur=<ms>`` (the time spent
+in the app, which the web benchmark compares with what clients wait). A route that serves a
+stored report sets its own, stricter policy, which is kept.
 
 Bodies: every request but a file upload may carry at most `MAX_FORM_BYTES` (a form of text
 fields); a larger one is refused with 413 before or while it is read. Uploads are limited by
@@ -14,6 +15,7 @@ fields); a larger one is refused with 413 before or while it is read. Uploads ar
 
 from __future__ import annotations
 
+import time
 from http.cookies import SimpleCookie
 
 import anyio.to_thread
@@ -95,6 +97,7 @@ class VisitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
         static = scope["path"].startswith("/static/")
         if not UPLOAD_PATH.match(scope["path"]):
             if (content_length(scope) or 0) > MAX_FORM_BYTES:
@@ -116,6 +119,8 @@ class VisitMiddleware:
                     headers.append((b"content-security-policy", CSP.encode()))
                 if not static and b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
+                took_ms = 1000 * (time.perf_counter() - started)
+                headers.append((b"server-timing", f"app;dur={took_ms:.1f}".encode()))
                 cookie = None if visit is None else visit.cookie_header()
                 if cookie:
                     headers.append((b"set-cookie", cookie.encode("latin-1")))

@@ -1,5 +1,5 @@
-"""A real ``backstride serve`` in a subprocess, on a free loopback port, for the serve, browser
-and benchmark runs."""
+"""A real ``backstride serve`` in a child process on a free loopback port, until a block ends:
+what the serve and browser tests and the web benchmark run against."""
 
 from __future__ import annotations
 
