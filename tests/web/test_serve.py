@@ -14,8 +14,8 @@ from backstride.store import jobs as queue
 from backstride.store.runners import RunnerProfile, add_runner
 from backstride.store.tables import Artifact
 from backstride.store.web_tables import Job
-from tests.conftest import Run
 from backstride.web.live import live_server
+from tests.conftest import Run
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "example.org"])
