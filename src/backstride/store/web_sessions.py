@@ -9,8 +9,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from backstride.store.base import utcnow
@@ -71,8 +72,8 @@ def end_user_sessions(session: Session, user_id: int) -> None:
 
 def purge_expired(session: Session, *, now: datetime | None = None) -> int:
     """Delete expired sessions; return how many."""
-    result = session.execute(delete(WebSession).where(WebSession.expires_at <= (now or utcnow())))
-    return int(getattr(result, "rowcount", 0) or 0)
+    statement = delete(WebSession).where(WebSession.expires_at <= (now or utcnow()))
+    return int(cast("CursorResult[Any]", session.execute(statement)).rowcount)
 
 
 def record_attempt(
@@ -109,10 +110,6 @@ def recent_failures(session: Session, scope: str, key: str, *, since: datetime) 
             LoginAttempt.at > start,
         )
     ).one()
-    if isinstance(oldest, datetime) and oldest.tzinfo is None:  # SQLite aggregates lose the zone
-        oldest = oldest.replace(tzinfo=utcnow().tzinfo)
-    if isinstance(oldest, str):
-        oldest = datetime.fromisoformat(oldest).replace(tzinfo=utcnow().tzinfo)
     return Failures(int(count), oldest)
 
 

@@ -115,6 +115,12 @@ async def check_csrf(request: Request) -> None:
     require_csrf(visit_of(request), token)
 
 
+async def form_values(request: Request) -> dict[str, list[str]]:
+    """Every field of a url-encoded form with all its values (checkboxes repeat a name)."""
+    form = await request.form()
+    return {key: [str(v) for v in form.getlist(key)] for key in form}
+
+
 @dataclass(frozen=True)
 class RunnerRef:
     """A runner the viewer may see: its id, stored name, and the name people see."""

@@ -29,7 +29,6 @@ from backstride.symptoms.models import Triage
 from backstride.symptoms.questions import load_questions
 from backstride.symptoms.ruleset import load_ruleset
 from backstride.symptoms.triage import IncompleteCheckInError, triage
-from backstride.web.checkin_form import NONE_OF_THESE, apply_answers, next_step
 from backstride.web.guard import (
     CSRF_FIELD,
     RunnerRef,
@@ -155,7 +154,7 @@ async def upload(
     return redirect(f"/runners/{runner.id}/intakes/{intake_id}/checkin")
 
 
-def _draft(request: Request, runner: RunnerRef, intake_id: int) -> dict[str, Any]:
+def draft_of(request: Request, runner: RunnerRef, intake_id: int) -> dict[str, Any]:
     """The intake as plain values (answers, shown, status, files)."""
     with database(request).session() as s:
         intake = get_intake(s, runner.id, intake_id)
@@ -171,28 +170,7 @@ def _draft(request: Request, runner: RunnerRef, intake_id: int) -> dict[str, Any
         }
 
 
-def _step_page(
-    request: Request, runner: RunnerRef, draft: dict[str, Any], error: ValidationError | None
-) -> Response:
-    questions, rules = load_questions(), load_ruleset()
-    step = next_step(
-        draft["answers"], draft["shown"], date.today(), questions=questions, rules=rules
-    )
-    if not step.questions:
-        return redirect(f"/runners/{runner.id}/intakes/{draft['id']}")
-    context = {
-        "runner": runner,
-        "draft": draft,
-        "questions": step.questions,
-        "none_value": NONE_OF_THESE,
-        "error": error,
-        "answered": _answered(draft["answers"]),
-        "today": date.today().isoformat(),
-    }
-    return page(request, "checkin.html", context, status=400 if error else 200)
-
-
-def _answered(answers: dict[str, Any]) -> list[tuple[str, str]]:
+def answered_in_words(answers: dict[str, Any]) -> list[tuple[str, str]]:
     """The answers so far in words, in question order."""
     questions = load_questions()
     return [
@@ -202,78 +180,11 @@ def _answered(answers: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-def _open_draft(request: Request, runner: RunnerRef, intake_id: int) -> dict[str, Any]:
-    draft = _draft(request, runner, intake_id)
+def open_draft(request: Request, runner: RunnerRef, intake_id: int) -> dict[str, Any]:
+    draft = draft_of(request, runner, intake_id)
     if draft["status"] != "draft":
         raise InputError("this assessment was already submitted")
     return draft
-
-
-@router.get("/runners/{runner_id}/intakes/{intake_id}/checkin")
-def checkin_step(
-    request: Request, intake_id: int, runner: RunnerRef = Depends(runner_scope)
-) -> Response:
-    """The next questions of the check-in (or the review when none is left)."""
-    draft = _draft(request, runner, intake_id)
-    if draft["status"] != "draft":
-        return redirect(f"/runners/{runner.id}/intakes/{intake_id}")
-    return _step_page(request, runner, draft, None)
-
-
-async def form_values(request: Request) -> dict[str, list[str]]:
-    """Every field of a url-encoded form with all its values (checkboxes repeat a name)."""
-    form = await request.form()
-    return {key: [str(v) for v in form.getlist(key)] for key in form}
-
-
-@router.post("/runners/{runner_id}/intakes/{intake_id}/checkin")
-def checkin_answer(
-    request: Request,
-    intake_id: int,
-    runner: RunnerRef = Depends(runner_scope),
-    values: dict[str, list[str]] = Depends(form_values),
-) -> Response:
-    """Validate this step's answers with the check-in's own rules and save them."""
-    draft = _open_draft(request, runner, intake_id)
-    questions, rules = load_questions(), load_ruleset()
-    step = next_step(
-        draft["answers"], draft["shown"], date.today(), questions=questions, rules=rules
-    )
-    try:
-        answers = apply_answers(draft["answers"], step.questions, values, date.today())
-    except ValidationError as exc:
-        return _step_page(request, runner, draft, exc)
-    with database(request).session() as s:
-        intake = get_intake(s, runner.id, intake_id)
-        intake.answers = answers
-        intake.shown = sorted({*intake.shown, *(q.id for q in step.questions)})
-        intake.checkin_skipped = False
-    return redirect(f"/runners/{runner.id}/intakes/{intake_id}/checkin")
-
-
-@router.post("/runners/{runner_id}/intakes/{intake_id}/restart-checkin")
-def restart_checkin(
-    request: Request, intake_id: int, runner: RunnerRef = Depends(runner_scope)
-) -> Response:
-    """Clear the answers and start the check-in again."""
-    _open_draft(request, runner, intake_id)
-    with database(request).session() as s:
-        intake = get_intake(s, runner.id, intake_id)
-        intake.answers = with_birth_year(CheckIn(), runner.birth_year, date.today()).answered()
-        intake.shown = []
-        intake.checkin_skipped = False
-    return redirect(f"/runners/{runner.id}/intakes/{intake_id}/checkin")
-
-
-@router.post("/runners/{runner_id}/intakes/{intake_id}/skip-checkin")
-def skip_checkin(
-    request: Request, intake_id: int, runner: RunnerRef = Depends(runner_scope)
-) -> Response:
-    """Go on without a check-in (no program or running advice can be given without one)."""
-    _open_draft(request, runner, intake_id)
-    with database(request).session() as s:
-        get_intake(s, runner.id, intake_id).checkin_skipped = True
-    return redirect(f"/runners/{runner.id}/intakes/{intake_id}")
 
 
 def preview_triage(draft: dict[str, Any]) -> Triage | None:
@@ -289,7 +200,7 @@ def preview_triage(draft: dict[str, Any]) -> Triage | None:
 @router.get("/runners/{runner_id}/intakes/{intake_id}")
 def review(request: Request, intake_id: int, runner: RunnerRef = Depends(runner_scope)) -> Response:
     """The files, the answers and the triage before submitting."""
-    draft = _draft(request, runner, intake_id)
+    draft = draft_of(request, runner, intake_id)
     if draft["status"] != "draft":
         target = f"/runners/{runner.id}"
         if draft["job_id"]:
@@ -302,7 +213,7 @@ def review(request: Request, intake_id: int, runner: RunnerRef = Depends(runner_
         "runner": runner,
         "draft": draft,
         "triage": result,
-        "answered": _answered(draft["answers"]),
+        "answered": answered_in_words(draft["answers"]),
     }
     return page(request, "intake_review.html", context)
 
@@ -321,7 +232,7 @@ def submit(
     each become a job; the rear video is kept for the assessment. With the assessment stage, this
     becomes one ``assessment`` job running `run_assessment` on all of it.
     """
-    draft = _open_draft(request, runner, intake_id)
+    draft = open_draft(request, runner, intake_id)
     result = preview_triage(draft)
     if result is None and not draft["skipped"]:
         return redirect(f"/runners/{runner.id}/intakes/{intake_id}/checkin")
@@ -372,7 +283,7 @@ def discard(
     """Throw a draft away with its uploaded files."""
     from backstride.store.tables import Artifact
 
-    _open_draft(request, runner, intake_id)
+    open_draft(request, runner, intake_id)
     blobs: BlobStore = request.app.state.blobs
     db = database(request)
     with db.session() as s:

@@ -22,9 +22,8 @@ from backstride.program.rules import load_rules
 from backstride.store.program import latest_program, load_inputs, log_session, save_program
 from backstride.store.tables import Runner
 from backstride.validation import validate_input
-from backstride.web.guard import RunnerRef, check_csrf, database, runner_scope
+from backstride.web.guard import RunnerRef, check_csrf, database, form_values, runner_scope
 from backstride.web.render import page, redirect
-from backstride.web.routes.intakes import form_values
 from backstride.web.runner_view import program_now
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
