@@ -120,9 +120,8 @@ def plan(
     """Make the individual program from the latest check-in, video and training results."""
     from backstride.cli.program_view import show_program
     from backstride.program.calendar import slug
-    from backstride.program.models import Preferences, ProgramInput
-    from backstride.program.plan import generate
-    from backstride.store.program import load_inputs, save_program
+    from backstride.program.models import Preferences
+    from backstride.store.program import program_from_store, save_program
 
     prefs = validate_input(
         Preferences,
@@ -139,17 +138,7 @@ def plan(
     )
     with state(ctx).database().session() as session:
         person = get_runner(session, runner)
-        inputs = load_inputs(session, person)
-        program = generate(
-            ProgramInput(
-                runner=person.name,
-                triage=inputs.triage,
-                findings=inputs.findings,
-                metrics=inputs.metrics,
-                trail_runner=inputs.trail_runner,
-                preferences=prefs,
-            )
-        )
+        program = program_from_store(session, person, prefs)
         folder = out or data_dir() / "programs" / slug(person.name)
         written = write_outputs(program, folder)
         record = save_program(session, person, program)

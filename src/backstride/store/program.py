@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from backstride.errors import InputError, NotFoundError
 from backstride.findings import Finding
 from backstride.program.library import Library
-from backstride.program.models import LogEntry, Program
+from backstride.program.models import LogEntry, Preferences, Program, ProgramInput
+from backstride.program.plan import generate
 from backstride.program.progression import keys_to_log, replay
 from backstride.program.rules import ProgramRules, RulesVersion
 from backstride.store.program_tables import ProgramChange, ProgramLog, ProgramRecord
@@ -110,6 +111,24 @@ def load_inputs(session: Session, runner: Runner) -> StoredInputs:
         else:
             trail = row.summary.get("trail_runner") is True
     return StoredInputs(triage, tuple(findings), metrics, trail, sources)
+
+
+def program_from_store(
+    session: Session, runner: Runner, preferences: Preferences, *, shown_name: str | None = None
+) -> Program:
+    """The program generated from the runner's stored results (what ``backstride plan`` and the
+    web app make); ``shown_name`` is the name printed on it (default: the stored name)."""
+    inputs = load_inputs(session, runner)
+    return generate(
+        ProgramInput(
+            runner=shown_name or runner.name,
+            triage=inputs.triage,
+            findings=inputs.findings,
+            metrics=inputs.metrics,
+            trail_runner=inputs.trail_runner,
+            preferences=preferences,
+        )
+    )
 
 
 def save_program(session: Session, runner: Runner, program: Program) -> ProgramRecord:

@@ -72,12 +72,17 @@ def checkin_answer(
         answers = apply_answers(draft["answers"], step.questions, values, date.today())
     except ValidationError as exc:
         return _step_page(request, runner, draft, exc)
+    shown = sorted({*draft["shown"], *(q.id for q in step.questions)})
+    _save(request, runner, intake_id, answers=answers, shown=shown, checkin_skipped=False)
+    return redirect(f"/runners/{runner.id}/intakes/{intake_id}/checkin")
+
+
+def _save(request: Request, runner: RunnerRef, intake_id: int, **values: Any) -> None:
+    """Set check-in fields of a draft intake."""
     with database(request).session() as s:
         intake = get_intake(s, runner.id, intake_id)
-        intake.answers = answers
-        intake.shown = sorted({*intake.shown, *(q.id for q in step.questions)})
-        intake.checkin_skipped = False
-    return redirect(f"/runners/{runner.id}/intakes/{intake_id}/checkin")
+        for name, value in values.items():
+            setattr(intake, name, value)
 
 
 @router.post("/runners/{runner_id}/intakes/{intake_id}/restart-checkin")
@@ -86,11 +91,8 @@ def restart_checkin(
 ) -> Response:
     """Clear the answers and start the check-in again."""
     open_draft(request, runner, intake_id)
-    with database(request).session() as s:
-        intake = get_intake(s, runner.id, intake_id)
-        intake.answers = with_birth_year(CheckIn(), runner.birth_year, date.today()).answered()
-        intake.shown = []
-        intake.checkin_skipped = False
+    start = with_birth_year(CheckIn(), runner.birth_year, date.today()).answered()
+    _save(request, runner, intake_id, answers=start, shown=[], checkin_skipped=False)
     return redirect(f"/runners/{runner.id}/intakes/{intake_id}/checkin")
 
 
@@ -100,6 +102,5 @@ def skip_checkin(
 ) -> Response:
     """Go on without a check-in (no program or running advice can be given without one)."""
     open_draft(request, runner, intake_id)
-    with database(request).session() as s:
-        get_intake(s, runner.id, intake_id).checkin_skipped = True
+    _save(request, runner, intake_id, checkin_skipped=True)
     return redirect(f"/runners/{runner.id}/intakes/{intake_id}")

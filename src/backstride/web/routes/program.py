@@ -16,10 +16,14 @@ from fastapi.responses import Response
 from backstride.errors import InputError, NotFoundError
 from backstride.program.calendar import slug, to_ics
 from backstride.program.library import load_library
-from backstride.program.models import LogEntry, Preferences, ProgramInput
-from backstride.program.plan import generate
+from backstride.program.models import LogEntry, Preferences
 from backstride.program.rules import load_rules
-from backstride.store.program import latest_program, load_inputs, log_session, save_program
+from backstride.store.program import (
+    latest_program,
+    log_session,
+    program_from_store,
+    save_program,
+)
 from backstride.store.tables import Runner
 from backstride.validation import validate_input
 from backstride.web.guard import RunnerRef, check_csrf, database, form_values, runner_scope
@@ -93,17 +97,7 @@ def make_program(
         prefs = preferences_from(values)
         with database(request).session() as s:
             person = s.get_one(Runner, runner.id)
-            inputs = load_inputs(s, person)
-            program = generate(
-                ProgramInput(
-                    runner=runner.display,
-                    triage=inputs.triage,
-                    findings=inputs.findings,
-                    metrics=inputs.metrics,
-                    trail_runner=inputs.trail_runner,
-                    preferences=prefs,
-                )
-            )
+            program = program_from_store(s, person, prefs, shown_name=runner.display)
             save_program(s, person, program)
     except InputError as exc:
         return _program_page(request, runner, error=str(exc))
