@@ -153,8 +153,12 @@ def test_the_whole_journey(
         # 6. the video result with its key frames
         page.get_by_role("link", name="Video analysis").first.click()
         expect(page.get_by_role("heading", name="Video analysis for Ana K")).to_be_visible()
-        expect(page.locator(".frames img").first).to_be_visible()
-        assert page.locator(".frames img").first.evaluate("img => img.naturalWidth") > 100
+        frame = page.locator(".frames img").first
+        frame.scroll_into_view_if_needed()  # the frames load lazily, when they come into view
+        frame.element_handle().wait_for_element_state("visible")
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 100", arg=frame.element_handle()
+        )
         shot("08-video-result")
 
         # 7. the program, and logging its first session

@@ -146,7 +146,7 @@ def plausible_speed_mps(
     Examples
     --------
     >>> round(plausible_speed_mps(230, 12), 2)
-    3.4
+    3.34
     """
     b = body or Body()
     reach = overstride_pct_leg / 100 * b.leg_length_m + b.foot_length_m + toe_off_behind_m
@@ -163,7 +163,7 @@ def min_vertical_oscillation_cm(cadence_spm: float, contact_ms: float) -> float:
     Examples
     --------
     >>> round(min_vertical_oscillation_cm(170, 230), 1)
-    4.3
+    5.3
     """
     contact = contact_ms / 1000.0
     flight = 60.0 / cadence_spm - contact
