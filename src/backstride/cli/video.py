@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import cast, get_args
 
 import typer
 from rich.progress import (
@@ -17,13 +20,20 @@ from rich.table import Table
 
 from backstride.cli.state import console, err_console, state
 from backstride.errors import InputError
-from backstride.video.analyze import AnalyzeOptions, VideoAnalysis, analyze_video
+from backstride.store import Database
+from backstride.video.analyze import AnalyzeOptions, VideoAnalysis
 from backstride.video.findings import load_thresholds
 from backstride.video.sagittal import expected_cadence_spm
+from backstride.video.session import AskedView
 
 app = typer.Typer(help="Analyse running videos.", no_args_is_help=True)
 
-STAGE_NAMES = {"pose": "finding the runner", "frames": "drawing key frames", "video": "annotating"}
+STAGE_NAMES = {
+    "pose": "finding the runner",
+    "frames": "drawing key frames",
+    "video": "annotating",
+    "waistband": "reading the waistband",
+}
 SHOWN = (
     "cadence_spm",
     "contact_ms",
@@ -97,42 +107,9 @@ def print_summary(analysis: VideoAnalysis) -> None:
         console.print(f"[bold]{f.title}[/] ({f.severity}): {f.explanation}")
 
 
-@app.command("analyze")
-def analyze(
-    ctx: typer.Context,
-    videos: list[Path] = typer.Argument(..., help="A side-view video (MP4, MOV...)."),
-    view: str = typer.Option("side", "--view", help="side (rear comes with the rear-view stage)."),
-    runner: str | None = typer.Option(None, "--runner", help="Store the analysis for this runner."),
-    height_cm: float | None = typer.Option(None, "--height-cm", help="Runner's height, cm."),
-    treadmill: bool | None = typer.Option(
-        None, "--treadmill/--overground", help="Where the runner was filmed (recorded)."
-    ),
-    capture_fps: float | None = typer.Option(
-        None, "--capture-fps", help="Capture rate of a slow-motion video, e.g. 240."
-    ),
-    out: Path = typer.Option(Path("out/video"), "--out", help="Folder for the results."),
-    annotated_video: bool = typer.Option(
-        False, "--annotated-video", help="Also write an annotated MP4."
-    ),
-) -> None:
-    """Measure cadence, contact, overstride, angles and oscillation from a side-view video."""
-    from backstride.cli.video_store import runner_height, store_analysis
-
-    if view != "side":
-        raise InputError(f"--view {view!r} is not supported here; use --view side")
-    if len(videos) != 1:
-        raise InputError("give one side-view video")
-    db = state(ctx).database() if runner else None
-    if db is not None and runner is not None and height_cm is None:
-        height_cm = runner_height(db, runner)
-    options = AnalyzeOptions(
-        view="side",
-        height_cm=height_cm,
-        treadmill=treadmill,
-        capture_fps=capture_fps,
-        out_dir=out,
-        annotated_video=annotated_video,
-    )
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar per pipeline stage; yields the ``progress(stage, done, total)``."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -148,12 +125,67 @@ def analyze(
                 tasks[stage] = bar.add_task(STAGE_NAMES.get(stage, stage), total=total)
             bar.update(tasks[stage], completed=done, total=max(total, done))
 
-        analysis = analyze_video(videos[0], options, progress=report)
+        yield report
+
+
+def report_side(
+    analysis: VideoAnalysis, out: Path, db: Database | None, runner: str | None, video: Path
+) -> None:
+    """Print a side-view analysis and store it when a runner is given."""
+    from backstride.cli.video_store import store_analysis
+
     print_summary(analysis)
     console.print(
         f"results: {out}/metrics.json, keypoints.csv, keypoints.trc, "
         f"{len(analysis.files.get('frames', []))} annotated frames in {out}/frames"
     )
     if db is not None and runner is not None:
-        assessment_id = store_analysis(db, runner, analysis, videos[0])
+        assessment_id = store_analysis(db, runner, analysis, video)
         console.print(f"stored as assessment #{assessment_id} for {runner}")
+
+
+@app.command("analyze")
+def analyze(
+    ctx: typer.Context,
+    videos: list[Path] = typer.Argument(
+        ..., help="One video (side or rear view), or a side and a rear video of one session."
+    ),
+    view: str = typer.Option(
+        "auto", "--view", help="auto (decided from the keypoints), side or rear."
+    ),
+    runner: str | None = typer.Option(None, "--runner", help="Store the analysis for this runner."),
+    height_cm: float | None = typer.Option(None, "--height-cm", help="Runner's height, cm."),
+    treadmill: bool | None = typer.Option(
+        None, "--treadmill/--overground", help="Where the runner was filmed (recorded)."
+    ),
+    capture_fps: float | None = typer.Option(
+        None, "--capture-fps", help="Capture rate of a slow-motion video, e.g. 240."
+    ),
+    out: Path = typer.Option(Path("out/video"), "--out", help="Folder for the results."),
+    annotated_video: bool = typer.Option(
+        False, "--annotated-video", help="Also write an annotated MP4."
+    ),
+) -> None:
+    """Measure running gait from a side-view video (cadence, contact, overstride, angles,
+    oscillation), a rear-view video (pelvic drop, lateral lean, crossover, arm crossing), or
+    both views of one session as one assessment."""
+    from backstride.cli.video_rear import run_analysis
+    from backstride.cli.video_store import runner_height
+
+    if view not in get_args(AskedView):
+        raise InputError(f"--view must be auto, side or rear, not {view!r}")
+    if len(videos) > 2:
+        raise InputError("give one video, or one side-view and one rear-view video")
+    if len(videos) == 2 and view != "auto":
+        raise InputError("with two videos the view of each is detected: leave out --view")
+    db = state(ctx).database() if runner else None
+    if db is not None and runner is not None and height_cm is None:
+        height_cm = runner_height(db, runner)
+    options = AnalyzeOptions(
+        height_cm=height_cm,
+        treadmill=treadmill,
+        capture_fps=capture_fps,
+        out_dir=out,
+        annotated_video=annotated_video,
+    )
+    run_analysis(videos, view=cast(AskedView, view), options=options, db=db, runner=runner)

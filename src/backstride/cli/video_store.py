@@ -44,16 +44,24 @@ def gait_summary(analysis: VideoAnalysis) -> dict[str, object]:
 
 def store_analysis(db: Database, runner: str, analysis: VideoAnalysis, video: Path) -> int:
     """Store the analysis and its files for ``runner`` in one transaction; return its id."""
+    files = [(video, "video")]
+    for kind, paths in analysis.files.items():
+        files += [(p, kind) for p in paths]
+    return store_summary(db, runner, gait_summary(analysis), files)
+
+
+def store_summary(
+    db: Database, runner: str, summary: dict[str, object], files: list[tuple[Path, str]]
+) -> int:
+    """One ``kind="gait"`` assessment with its files as artifacts, in one transaction."""
     blobs = BlobStore()
     with db.session() as s:
         r = get_runner(s, runner)
-        summary = json.loads(json.dumps(gait_summary(analysis), default=str))
-        a = Assessment(runner_id=r.id, kind="gait", summary=summary)
+        a = Assessment(
+            runner_id=r.id, kind="gait", summary=json.loads(json.dumps(summary, default=str))
+        )
         s.add(a)
         s.flush()
-        files = [(video, "video")]
-        for kind, paths in analysis.files.items():
-            files += [(p, kind) for p in paths]
         for path, kind in files:
             add_artifact(
                 s,

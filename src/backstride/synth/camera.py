@@ -13,16 +13,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backstride.synth.kinematics import Array
 
-View = Literal["side", "rear"]
+View = Literal["side", "rear", "front"]
 
 
 class CameraSpec(BaseModel):
     """How the synthetic clip is filmed.
 
     ``side="right"`` puts the camera on the runner's right: they run left to right in the image
-    with the right leg nearest. ``yaw_deg`` turns the camera away from perpendicular (side) or
-    straight-behind (rear). ``fill`` is the fraction of the frame height the runner's standing
-    height occupies.
+    with the right leg nearest. ``view="rear"`` films from behind (the runner's right on the
+    image's right), ``view="front"`` from in front, facing the runner. ``yaw_deg`` turns the
+    camera away from perpendicular (side) or straight-behind (rear). ``fill`` is the fraction of
+    the frame height the runner's standing height occupies.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -86,9 +87,12 @@ def place_camera(
         s = 1.0 if spec.side == "right" else -1.0
         base = np.array([[s, 0, 0], [0, -1, 0], [0, 0, -s]], dtype=float)
         offset = np.array([0.0, 0.0, s * spec.distance_m])
-    else:
+    elif spec.view == "rear":
         base = np.array([[0, 0, 1], [0, -1, 0], [1, 0, 0]], dtype=float)
         offset = np.array([-spec.distance_m, 0.0, 0.0])
+    else:  # front: looking back along the running direction
+        base = np.array([[0, 0, -1], [0, -1, 0], [-1, 0, 0]], dtype=float)
+        offset = np.array([spec.distance_m, 0.0, 0.0])
     turn = _yaw(np.radians(spec.yaw_deg))
     # Yaw about the world vertical, then tilt about the camera's own x axis.
     rotation = _pitch(np.radians(spec.pitch_deg)) @ (base @ turn.T)

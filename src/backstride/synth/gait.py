@@ -133,7 +133,7 @@ def plausible_speed_mps(
     Examples
     --------
     >>> round(plausible_speed_mps(230, 12), 2)
-    3.4
+    3.34
     """
     b = body or Body()
     reach = overstride_pct_leg / 100 * b.leg_length_m + b.foot_length_m + toe_off_behind_m

@@ -59,7 +59,7 @@ def uniform_grid(times_s: Array) -> tuple[Array, float]:
     --------
     >>> grid, fps = uniform_grid(np.array([0.0, 0.017, 0.033, 0.051, 0.066]))
     >>> round(fps), len(grid)
-    (59, 4)
+    (61, 5)
     """
     dt = float(np.median(np.diff(times_s)))
     n = int(np.floor((times_s[-1] - times_s[0]) / dt + 1e-6)) + 1

@@ -1,0 +1,161 @@
+"""Which foot carries the runner, and when: support windows seen from behind.
+
+The side-view detector (`backstride.video.events`) measures each foot's height above its own
+floor level. From behind that fails: a foot on the ground rides the belt towards the camera (or
+stands while the camera follows), and with the camera above the floor a nearer floor point sits
+lower in the image, so "the floor" drifts down the image through every stance by 15-20% of a leg
+length; the swing foot is also partly hidden behind the stance leg, and the pose model's feet are
+unreliable then (docs/accuracy-rear.md).
+
+What stays reliable from behind is *which foot is lower in the image*: the foot on the ground is
+both on the floor and nearer the camera, the other is in the air. The difference of the two
+feet's lowest image points, low-passed at 5 Hz, changes sign once per step, late in each flight,
+when the landing foot comes down past the one that has just left the ground (on our synthetic
+runners 25 ms before the strike, with the pose model within a frame of the ideal). So:
+
+- a **support window** runs from one such crossing to the next and belongs to the foot that is
+  lower through it: it holds that foot's whole stance and the flight after it;
+- **landing** is the crossing that starts a window, a fixed short time before the strike; the
+  time between landings of alternate feet is the step time (the offset cancels), which is what
+  the rear view's step-time asymmetry uses;
+- peak values within a window (pelvic drop, lateral lean) are the stance's peaks, because the
+  flight part of the window adds nothing to them.
+
+Contact time and the exact strike need the side view.
+
+References
+----------
+Fellin R.E. et al. Comparison of methods for kinematic identification of footstrike and toe-off
+during overground and treadmill running. J Sci Med Sport 2010;13(6):646-650 (the foot's lowest
+point as a contact cue). doi:10.1016/j.jsams.2010.03.006
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from backstride.video.clean import lowpass
+
+Array = NDArray[np.float64]
+
+#: Low-pass cut-off for the feet's height difference (steps are 2.5-4 per second).
+CROSSING_CUTOFF_HZ = 5.0
+#: A window shorter than this share of the median is noise and is merged away.
+MIN_WINDOW_SHARE = 0.4
+#: Steps of running: cadence 100-260 steps/min.
+STEP_RANGE_S = (0.23, 0.6)
+
+
+@dataclass(frozen=True)
+class SupportWindow:
+    """From one landing to the next: ``side`` is the foot that carries the runner."""
+
+    side: str
+    start_s: float
+    end_s: float
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the window: the step time that ends with the next landing."""
+        return self.end_s - self.start_s
+
+    def contains(self, t: Array) -> NDArray[np.bool_]:
+        """Which of the times ``t`` fall inside the window."""
+        return (t >= self.start_s) & (t < self.end_s)
+
+
+def lowest_point_y(heel_y: Array, toe_y: Array) -> Array:
+    """Image y of the lower of heel and toe of one foot (image y grows downwards)."""
+    return np.fmax(heel_y, toe_y)
+
+
+def _crossings(times: Array, d: Array) -> list[tuple[float, int]]:
+    """Sign changes of ``d``: (time, sign after the change), linearly interpolated."""
+    out = []
+    s = np.sign(d)
+    for i in np.flatnonzero((s[:-1] * s[1:]) < 0):
+        frac = d[i] / (d[i] - d[i + 1])
+        out.append((float(times[i] + frac * (times[i + 1] - times[i])), int(s[i + 1])))
+    return out
+
+
+def _merge_short(windows: list[SupportWindow]) -> list[SupportWindow]:
+    """Drop windows much shorter than the median (a noisy double crossing) and join what is
+    left so that the feet alternate."""
+    if len(windows) < 3:
+        return windows
+    typical = float(np.median([w.duration_s for w in windows]))
+    kept = [w for w in windows if w.duration_s >= MIN_WINDOW_SHARE * typical]
+    out: list[SupportWindow] = []
+    for w in kept:
+        if out and out[-1].side == w.side:
+            out[-1] = SupportWindow(w.side, out[-1].start_s, w.end_s)
+        elif out and out[-1].end_s < w.start_s:
+            out[-1] = SupportWindow(out[-1].side, out[-1].start_s, w.start_s)
+            out.append(w)
+        else:
+            out.append(w)
+    return out
+
+
+def support_windows(times_s: Array, right_low_y: Array, left_low_y: Array) -> list[SupportWindow]:
+    """The support windows of a clip, from the image heights of both feet's lowest points.
+
+    Parameters
+    ----------
+    times_s : (N,) ndarray
+        Uniform time grid.
+    right_low_y, left_low_y : (N,) ndarray
+        Image y of each foot's lowest point, pixels (NaN where not seen).
+
+    Returns
+    -------
+    list of SupportWindow
+        Complete windows only (the clip's partial first and last windows are left out), with
+        the feet alternating.
+
+    Examples
+    --------
+    >>> t = np.arange(0, 3, 1 / 60)
+    >>> wave = 30 * np.sin(2 * np.pi * (t - 0.1) / 0.7)  # a stride of 0.7 s
+    >>> w = support_windows(t, 400 + wave, 400 - wave)  # image y: the right foot is lower first
+    >>> [x.side for x in w][:3], round(w[0].start_s, 2), round(w[0].duration_s, 2)
+    (['right', 'left', 'right'], 0.1, 0.35)
+    """
+    fps = 1.0 / float(np.median(np.diff(times_s)))
+    d = right_low_y - left_low_y  # > 0: the right foot is lower in the image
+    ok = np.isfinite(d)
+    if ok.sum() < 10:
+        return []
+    d = np.interp(times_s, times_s[ok], d[ok])
+    d = lowpass(d, fps, min(CROSSING_CUTOFF_HZ, 0.35 * fps))
+    cross = _crossings(times_s, d)
+    windows = [
+        SupportWindow("right" if sign > 0 else "left", a, b)
+        for (a, sign), (b, _) in itertools.pairwise(cross)
+    ]
+    windows = _merge_short(windows)
+    lo, hi = STEP_RANGE_S
+    return [w for w in windows if lo * 0.6 <= w.duration_s <= hi * 1.6]
+
+
+def step_times_s(windows: list[SupportWindow]) -> list[tuple[str, float]]:
+    """Step times as (side that landed, seconds): landing of one foot to landing of the other.
+
+    A gap in the windows (a dropped one) leaves a gap, never a double step.
+
+    Examples
+    --------
+    >>> w = [SupportWindow("right", 0.0, 0.35), SupportWindow("left", 0.35, 0.69)]
+    >>> step_times_s(w + [SupportWindow("right", 0.69, 1.05)])
+    [('left', 0.35), ('right', 0.34)]
+    """
+    out = []
+    for a, b in itertools.pairwise(windows):
+        if a.side != b.side and abs(a.end_s - b.start_s) < 1e-9:
+            out.append((b.side, round(b.start_s - a.start_s, 6)))
+    return out
