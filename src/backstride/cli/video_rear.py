@@ -14,7 +14,7 @@ from backstride.cli.state import console, err_console
 from backstride.cli.video import print_summary, progress_bar, report_side
 from backstride.store import Database
 from backstride.video.analyze import AnalyzeOptions, VideoAnalysis
-from backstride.video.analyze_rear import RearAnalysis, rear_step_asymmetry_shown
+from backstride.video.analyze_rear import LOW_CONFIDENCE_ONLY, RearAnalysis
 from backstride.video.combined import CombinedAnalysis
 from backstride.video.findings import load_thresholds
 from backstride.video.metrics import MetricSummary
@@ -96,14 +96,13 @@ def print_rear_summary(a: RearAnalysis) -> None:
         f = by_metric.get(name)
         _row(table, name, s, bands.get(name, ""), f"[red]{f.code} ({f.severity})[/]" if f else "")
     for name, value in m.asymmetry.items():
-        if name == "rear_step_time_si_pct" and not rear_step_asymmetry_shown(m):
-            continue
-        if value == value:
+        if name not in LOW_CONFIDENCE_ONLY and value == value:
             f = by_metric.get(name)
             flag = f"[red]{f.code} ({f.severity})[/]" if f else ""
-            unit = "%" if name.endswith("_pct") else name.rsplit("_", 1)[-1]
-            how = "(low confidence)" if name.endswith("_si_pct") else "(right - left)"
-            table.add_row(f"{name} {how}", f"{value:+.1f} {unit}", "", bands.get(name, ""), flag)
+            unit = name.rsplit("_", 1)[-1]
+            table.add_row(
+                f"{name} (right - left)", f"{value:+.1f} {unit}", "", bands.get(name, ""), flag
+            )
     console.print(table)
     if not a.findings:
         console.print("no findings: every rear-view measure is within its usual range")

@@ -34,6 +34,7 @@ class CameraSpec(BaseModel):
     height_m: float = Field(default=1.0, ge=0.2, le=2.5)
     yaw_deg: float = Field(default=0.0, ge=-60, le=60)
     pitch_deg: float = Field(default=0.0, ge=-30, le=30)
+    roll_deg: float = Field(default=0.0, ge=-20, le=20)  # + turns the picture counter-clockwise
     fill: float = Field(default=0.72, gt=0.1, le=1.2)
     follow: bool = True  # pan with the runner overground (a person filming)
     # Moves the runner up (+) or down (-) in the frame, in frame heights: -0.3 cuts the feet off.
@@ -68,6 +69,12 @@ def _yaw(angle_rad: float) -> Array:
     return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
 
 
+def _roll(angle_rad: float) -> Array:
+    """Rotation of the camera about its optical axis: the picture turns by -angle."""
+    c, s = np.cos(angle_rad), np.sin(angle_rad)
+    return np.array([[c, s, 0], [-s, c, 0], [0, 0, 1]])
+
+
 def _pitch(angle_rad: float) -> Array:
     c, s = np.cos(angle_rad), np.sin(angle_rad)
     return np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
@@ -94,8 +101,10 @@ def place_camera(
         base = np.array([[0, 0, -1], [0, -1, 0], [-1, 0, 0]], dtype=float)
         offset = np.array([spec.distance_m, 0.0, 0.0])
     turn = _yaw(np.radians(spec.yaw_deg))
-    # Yaw about the world vertical, then tilt about the camera's own x axis.
-    rotation = _pitch(np.radians(spec.pitch_deg)) @ (base @ turn.T)
+    # Yaw about the world vertical, then tilt about the camera's own x axis, then roll.
+    rotation = (
+        _roll(np.radians(spec.roll_deg)) @ _pitch(np.radians(spec.pitch_deg)) @ (base @ turn.T)
+    )
     position = target + turn @ offset
     position[1] = spec.height_m
     focal = spec.fill * height * spec.distance_m / subject_height_m

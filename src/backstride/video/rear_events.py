@@ -15,9 +15,14 @@ runners 25 ms before the strike, with the pose model within a frame of the ideal
 
 - a **support window** runs from one such crossing to the next and belongs to the foot that is
   lower through it: it holds that foot's whole stance and the flight after it;
-- **landing** is the crossing that starts a window, a fixed short time before the strike; the
-  time between landings of alternate feet is the step time (the offset cancels), which is what
-  the rear view's step-time asymmetry uses;
+- **landing** is the crossing plus that foot's own lag to touchdown (`landings`): how long
+  the crossing comes before the strike depends on the flight before it and on when the other
+  foot lifts, so crossings alone turn a 10% step-time asymmetry into -2% (ideal landmarks);
+  each foot's touchdown, where its late-swing descent meets its stance line, is free of that,
+  and the per-foot median of (touchdown - crossing) corrects every crossing of that foot. On
+  ideal landmarks step times then come out within a few milliseconds; with the pose model's feet
+  from behind they do not (docs/accuracy-rear.md), which is why the rear view's step-time
+  asymmetry is reported as low confidence and the side view's is the one findings use;
 - peak values within a window (pelvic drop, lateral lean) are the stance's peaks, because the
   flight part of the window adds nothing to them.
 
@@ -48,15 +53,23 @@ CROSSING_CUTOFF_HZ = 5.0
 MIN_WINDOW_SHARE = 0.4
 #: Steps of running: cadence 100-260 steps/min.
 STEP_RANGE_S = (0.23, 0.6)
+#: The landing foot is in the air while this many leg lengths above its stance line.
+TOUCHDOWN_DEPART = 0.02
+#: A touchdown further than this from its crossing is a wrong one.
+MAX_LAG_S = 0.08
 
 
 @dataclass(frozen=True)
 class SupportWindow:
-    """From one landing to the next: ``side`` is the foot that carries the runner."""
+    """From one crossing of the feet to the next: ``side`` is the foot that carries the runner.
+
+    ``landing_s`` is when that foot touched down (`landings`); NaN until estimated.
+    """
 
     side: str
     start_s: float
     end_s: float
+    landing_s: float = float("nan")
 
     @property
     def duration_s(self) -> float:
@@ -143,10 +156,55 @@ def support_windows(times_s: Array, right_low_y: Array, left_low_y: Array) -> li
     return [w for w in windows if lo * 0.6 <= w.duration_s <= hi * 1.6]
 
 
+def _touchdown(t: Array, y: Array, w: SupportWindow, depart_px: float) -> float:
+    """Where the landing foot's late-swing descent meets its stance line (NaN if not seen).
+
+    The stance line is fitted to the foot's lowest point over the early-to-middle part of the
+    window (the foot is planted and drifts slowly); searching back from there, the last sample
+    more than ``depart_px`` above the line is in the air, and the tangent through it meets the
+    line at touchdown.
+    """
+    span = w.duration_s
+    fit = (t >= w.start_s + 0.15 * span) & (t < w.start_s + 0.45 * span) & np.isfinite(y)
+    if fit.sum() < 3:
+        return float("nan")
+    slope, icpt = np.polyfit(t[fit], y[fit], 1)
+    above = slope * t + icpt - y  # > 0: higher in the image than the stance line
+    search = np.flatnonzero((t >= w.start_s - 0.15 * span) & (t < w.start_s + 0.15 * span))
+    air = [i for i in search if above[i] > depart_px and 0 < i < t.size - 1]
+    if not air:
+        return float("nan")
+    j = air[-1]
+    d_slope, d_icpt = np.polyfit(t[j - 1 : j + 2], y[j - 1 : j + 2], 1)
+    if d_slope <= slope:
+        return float("nan")
+    return float((d_icpt - icpt) / (slope - d_slope))
+
+
+def landings(
+    windows: list[SupportWindow], times_s: Array, low_y: dict[str, Array], leg_px: float
+) -> list[SupportWindow]:
+    """Each window with its landing: the crossing plus that foot's median lag to touchdown.
+
+    A foot whose touchdown is never seen keeps its crossings; then both feet do (correct both
+    or neither, so the two sides stay comparable).
+    """
+    lags: dict[str, list[float]] = {"right": [], "left": []}
+    for w in windows:
+        lag = _touchdown(times_s, low_y[w.side], w, TOUCHDOWN_DEPART * leg_px) - w.start_s
+        if abs(lag) <= MAX_LAG_S:
+            lags[w.side].append(lag)
+    median = {s: float(np.median(v)) if v else 0.0 for s, v in lags.items()}
+    if not (lags["right"] and lags["left"]):
+        median = {"right": 0.0, "left": 0.0}
+    return [SupportWindow(w.side, w.start_s, w.end_s, w.start_s + median[w.side]) for w in windows]
+
+
 def step_times_s(windows: list[SupportWindow]) -> list[tuple[str, float]]:
     """Step times as (side that landed, seconds): landing of one foot to landing of the other.
 
-    A gap in the windows (a dropped one) leaves a gap, never a double step.
+    A gap in the windows (a dropped one) leaves a gap, never a double step. A window without a
+    landing time uses its start.
 
     Examples
     --------
@@ -157,5 +215,7 @@ def step_times_s(windows: list[SupportWindow]) -> list[tuple[str, float]]:
     out = []
     for a, b in itertools.pairwise(windows):
         if a.side != b.side and abs(a.end_s - b.start_s) < 1e-9:
-            out.append((b.side, round(b.start_s - a.start_s, 6)))
+            t0 = a.landing_s if np.isfinite(a.landing_s) else a.start_s
+            t1 = b.landing_s if np.isfinite(b.landing_s) else b.start_s
+            out.append((b.side, round(t1 - t0, 6)))
     return out

@@ -45,7 +45,7 @@ REAR_DEFINITIONS: dict[str, tuple[str, str]] = {
     "step_width_pct_leg": ("% leg", "step width as % of leg length"),
     "arm_cross_cm": ("cm", "wrist's furthest reach past the midline in each stride, + across"),
     "rear_step_time_ms": ("ms", "landing to the next landing of the other foot (rear view)"),
-    "rear_cadence_spm": ("steps/min", "60 / median rear-view step time"),
+    "rear_cadence_spm": ("steps/min", "120 / (median right step + median left step)"),
 }
 #: Systematic error (1 SD) of each angle's method, from the synthetic validation.
 METHOD_SD_DEG = {"waistband": 1.0, "hip keypoints": 3.0, "lateral_lean": 1.0, "knee": 3.0}
@@ -387,9 +387,7 @@ def _overall(
         ),
         "step_width_pct_leg": summary("step_width_pct_leg", 100.0 * widths_px / inp.leg_px),
         "rear_step_time_ms": summary("rear_step_time_ms", 1000.0 * steps, "low"),
-        "rear_cadence_spm": summary(
-            "rear_cadence_spm", [60.0 / float(np.median(steps))] if steps.size else []
-        ),
+        "rear_cadence_spm": summary("rear_cadence_spm", _cadence_spm(sides)),
     }
     if scale:
         m["step_width_cm"] = summary("step_width_cm", widths_px * 100.0 / scale)
@@ -398,6 +396,12 @@ def _overall(
             worst = max(arms, key=lambda a: a.value)
             m["arm_cross_cm"] = summary("arm_cross_cm", list(worst.per_stride), "low")
     return m
+
+
+def _cadence_spm(sides: dict[str, RearSide]) -> list[float]:
+    """120 / (right step + left step), each a median: unbiased when the steps differ."""
+    stride_ms = sides["right"].rear_step_time_ms.value + sides["left"].rear_step_time_ms.value
+    return [120_000.0 / stride_ms] if np.isfinite(stride_ms) and stride_ms > 0 else []
 
 
 def _asymmetry(sides: dict[str, RearSide]) -> dict[str, float]:

@@ -22,7 +22,12 @@ import numpy as np
 from backstride.skeleton import Landmark, side_landmark
 from backstride.video.clean import CleanTrajectories, clean
 from backstride.video.pose import PoseSequence
-from backstride.video.rear_events import SupportWindow, lowest_point_y, support_windows
+from backstride.video.rear_events import (
+    SupportWindow,
+    landings,
+    lowest_point_y,
+    support_windows,
+)
 from backstride.video.rear_metrics import RearInput, RearViewMetrics, measure_rear_view
 from backstride.video.track import RunnerTrack, fix_label_swaps, keep_one_runner
 
@@ -112,19 +117,20 @@ def track_rear(seq: PoseSequence) -> RearTracking:
     work = _mirrored(fixed) if front else fixed
     traj = clean(work.xy_px, work.times_s, missing=track.foreign)
     xy = traj.xy_px
-    windows = support_windows(
-        traj.times_s,
-        lowest_point_y(xy[:, L.RIGHT_HEEL, 1], xy[:, L.RIGHT_FOOT_INDEX, 1]),
-        lowest_point_y(xy[:, L.LEFT_HEEL, 1], xy[:, L.LEFT_FOOT_INDEX, 1]),
-    )
+    low = {
+        "right": lowest_point_y(xy[:, L.RIGHT_HEEL, 1], xy[:, L.RIGHT_FOOT_INDEX, 1]),
+        "left": lowest_point_y(xy[:, L.LEFT_HEEL, 1], xy[:, L.LEFT_FOOT_INDEX, 1]),
+    }
+    leg_px = leg_length_px(xy)
+    windows = support_windows(traj.times_s, low["right"], low["left"])
     return RearTracking(
         pose=fixed,
         track=track,
         clean=traj,
         from_front=front,
         front_agreement=agree,
-        leg_px=leg_length_px(xy),
-        windows=windows,
+        leg_px=leg_px,
+        windows=landings(windows, traj.times_s, low, leg_px),
         swaps_fixed=swaps,
     )
 
