@@ -119,7 +119,7 @@ def test_side_and_rear_make_one_stored_assessment(
     r = cli("video", "analyze", str(rear.path), str(side.path), "--runner", "Ana K",
             "--out", str(out), db=db_url)  # fmt: skip
     assert r.returncode == 0, r.stderr
-    assert "stored as one gait assessment #1 for Ana K" in r.stdout
+    assert "stored as assessment #1 for Ana K" in r.stdout
     assert (out / "side" / "metrics.json").exists() and (out / "rear" / "metrics.json").exists()
     [(kind, summary)] = _assessments(db_url)
     assert kind == "gait" and summary["view"] == "side+rear"

@@ -105,9 +105,12 @@ def test_front_view_is_read_as_a_mirrored_rear_view() -> None:
 
 @pytest.mark.parametrize("roll", [5.0, -4.0])
 def test_a_tilted_camera_is_found_and_removed(roll: float) -> None:
-    seq, _ = ideal_pose(rear({"roll_deg": roll}, pelvic_drop_deg=7.0, lateral_lean_deg=4.0))
-    m = run_rear_view(seq).metrics
+    seq, truth = ideal_pose(rear({"roll_deg": roll}, pelvic_drop_deg=7.0, lateral_lean_deg=4.0))
+    m = run_rear_view(seq, height_cm=truth.height_m * 100).metrics
     assert m.tilt.camera_roll_deg == pytest.approx(roll, abs=0.5)
+    # lateral distances are measured square to the true vertical, not the image's
+    assert m.asymmetry["foot_offset_asymmetry_cm"] == pytest.approx(0.0, abs=1.0)
+    assert m.metrics["step_width_cm"].value == pytest.approx(truth.step_width_cm, abs=1.0)
     assert m.pelvic_drop.value_deg == pytest.approx(7.0, abs=0.5)
     assert m.asymmetry["pelvic_drop_asymmetry_deg"] == pytest.approx(0.0, abs=0.6)
     assert m.metrics["lateral_lean_deg"].value == pytest.approx(4.0, abs=0.5)

@@ -139,9 +139,15 @@ def report_side(
         f"results: {out}/metrics.json, keypoints.csv, keypoints.trc, "
         f"{len(analysis.files.get('frames', []))} annotated frames in {out}/frames"
     )
+    store_and_say(db, runner, lambda d, r: store_analysis(d, r, analysis, video))
+
+
+def store_and_say(
+    db: Database | None, runner: str | None, store: Callable[[Database, str], int]
+) -> None:
+    """Store with ``store(db, runner)`` when a runner was named, and say under which id."""
     if db is not None and runner is not None:
-        assessment_id = store_analysis(db, runner, analysis, video)
-        console.print(f"stored as assessment #{assessment_id} for {runner}")
+        console.print(f"stored as assessment #{store(db, runner)} for {runner}")
 
 
 @app.command("analyze")

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.table import Table
 
 from backstride.cli.state import console, err_console
-from backstride.cli.video import print_summary, progress_bar, report_side
+from backstride.cli.video import print_summary, progress_bar, report_side, store_and_say
 from backstride.store import Database
 from backstride.video.analyze import AnalyzeOptions, VideoAnalysis
 from backstride.video.analyze_rear import LOW_CONFIDENCE_ONLY, RearAnalysis
@@ -117,13 +117,11 @@ def report_rear(
     from backstride.cli.video_rear_store import store_rear_analysis
 
     print_rear_summary(a)
+    frames = len(a.files.get("frames", []))
     console.print(
-        f"results: {out}/metrics.json, keypoints.csv, "
-        f"{len(a.files.get('frames', []))} annotated frames in {out}/frames"
+        f"results: {out}/metrics.json, keypoints.csv, {frames} key frames in {out}/frames"
     )
-    if db is not None and runner is not None:
-        assessment_id = store_rear_analysis(db, runner, a, video)
-        console.print(f"stored as assessment #{assessment_id} for {runner}")
+    store_and_say(db, runner, lambda d, r: store_rear_analysis(d, r, a, video))
 
 
 def report_combined(
@@ -145,10 +143,8 @@ def report_combined(
         view = "side" if f.source.value == "video_side" else "rear"
         console.print(f"- [bold]{f.title}[/] ({f.severity}, {view} view)", highlight=False)
     console.print(f"results: {out}/side and {out}/rear (metrics.json, key frames)")
-    if db is not None and runner is not None:
-        paths = {"side": c.side.video.path, "rear": c.rear.video.path}
-        assessment_id = store_combined(db, runner, c, paths)
-        console.print(f"stored as one gait assessment #{assessment_id} for {runner}")
+    paths = {"side": c.side.video.path, "rear": c.rear.video.path}
+    store_and_say(db, runner, lambda d, r: store_combined(d, r, c, paths))
 
 
 def run_analysis(

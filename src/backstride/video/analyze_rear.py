@@ -319,6 +319,7 @@ def _annotation(
         pelvis_text=f"pelvic drop {drop:.0f} deg ({category})",
         lean_text=f"lateral lean {side.lateral_lean_deg.value:.0f} deg",
         foot_text=f"foot {offset:+.0f} cm from midline",
+        camera_roll_deg=m.tilt.camera_roll_deg,
     )
 
 

@@ -12,13 +12,15 @@ clinical "peak contralateral pelvic drop", Bramah 2018), by a parabola through t
 A tilted camera adds the same angle to every pelvis-line tilt and takes it from every trunk
 angle. Over whole strides the pelvis and trunk average out near level and upright, so when both
 averages are off in the way a camera tilt would make them (the pelvis line turned one way, the
-trunk the other, each by more than 1.5 deg), the camera's tilt is their mean and is removed. When
-only one is off, it is reported (a standing tilt or lean) and nothing is removed.
+trunk the other, each by more than 1.5 deg), the camera's tilt is their mean and the landmarks
+are turned back by it before anything is measured (lateral distances too: 5 deg of tilt would
+otherwise move a foot 8 cm sideways relative to the hips). When only one is off, it is reported
+(a standing tilt or lean) and nothing is removed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -294,25 +296,53 @@ def _arm_crossing_px(inp: RearInput, s: _Series, side: str) -> Array:
     return np.asarray(out)
 
 
-def _series(inp: RearInput) -> tuple[_Series, CameraTilt, str, float]:
+def level_xy(xy: Array, roll_deg: float) -> Array:
+    """Landmarks (..., 2) turned back by a camera tilt of ``roll_deg`` (the picture turned
+    counter-clockwise by it), so that image vertical is true vertical again.
+
+    Examples
+    --------
+    >>> x, y = level_xy(np.array([[10.0, -10.0 * np.tan(np.radians(5))]]), 5.0)[0]
+    >>> round(float(x), 3), abs(round(float(y), 6))
+    (10.038, 0.0)
+    """
+    r = np.radians(roll_deg)
+    c, s = np.cos(r), np.sin(r)
+    x, y = xy[..., 0], xy[..., 1]
+    return np.stack([x * c - y * s, x * s + y * c], axis=-1)
+
+
+def _levelled(inp: RearInput) -> tuple[RearInput, CameraTilt, str, float]:
+    """The input with a camera tilt removed (when evidenced), the tilt, and the pelvis line's
+    source and waistband share."""
+    xy = inp.xy_px
+    mid_hip = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP])
+    mid_sh = 0.5 * (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER])
+    tilt, source, share = _pelvis_tilt(inp, fr.line_tilt_deg(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP]))
+    cam = camera_tilt(inp, tilt, fr.angle_from_vertical_deg(mid_hip, mid_sh))
+    roll = cam.camera_roll_deg
+    if roll:
+        band = None if inp.waistband_tilt_deg is None else inp.waistband_tilt_deg - roll
+        inp = replace(inp, xy_px=level_xy(xy, roll), waistband_tilt_deg=band)
+    return inp, cam, source, share
+
+
+def _series(inp: RearInput, source: str) -> _Series:
+    """The per-frame series every window reads, from (levelled) landmarks."""
     xy = inp.xy_px
     mid_hip = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP])
     mid_sh = 0.5 * (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER])
     hips_tilt = fr.line_tilt_deg(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP])
-    tilt, source, share = _pelvis_tilt(inp, hips_tilt)
-    trunk = fr.angle_from_vertical_deg(mid_hip, mid_sh)
-    cam = camera_tilt(inp, tilt, trunk)
-    roll = cam.camera_roll_deg
+    band = inp.waistband_tilt_deg
     stride = 2 * float(np.median([w.duration_s for w in inp.windows])) if inp.windows else 0.7
-    series = _Series(
-        tilt=tilt - roll,
-        hips_tilt=hips_tilt - roll,
-        trunk=trunk + roll,
+    return _Series(
+        tilt=band if source == "waistband" and band is not None else hips_tilt,
+        hips_tilt=hips_tilt,
+        trunk=fr.angle_from_vertical_deg(mid_hip, mid_sh),
         midline_x=moving_midline_x(inp.times_s, mid_hip[:, 0], stride),
         mid_hip=mid_hip,
         mid_shoulder=mid_sh,
     )
-    return series, cam, source, share
 
 
 def _pelvic_drop(stances: list[_Stance], source: str, share: float) -> PelvicDrop:
@@ -420,7 +450,8 @@ def _asymmetry(sides: dict[str, RearSide]) -> dict[str, float]:
 
 def measure_rear_view(inp: RearInput) -> RearViewMetrics:
     """All rear-view metrics from cleaned landmarks and the support windows."""
-    s, cam, source, share = _series(inp)
+    inp, cam, source, share = _levelled(inp)
+    s = _series(inp, source)
     stances = [_per_window(inp, s, w) for w in inp.windows]
     scale = px_per_m_from_height(inp.leg_px, inp.height_cm) if inp.height_cm else None
     to_cm = 100.0 / scale if scale else float("nan")
