@@ -20,9 +20,9 @@ from backstride.synth.render import ClipSpec
 from backstride.video import frontal as fr
 from backstride.video.findings import load_thresholds
 from backstride.video.pelvis_line import best_seam, waistband_line
-from backstride.video.rear_events import SupportWindow, _merge_short, step_times_s
+from backstride.video.rear_events import SupportWindow, _merge_short, step_times_s, window_peak
 from backstride.video.rear_findings import rear_view_findings
-from backstride.video.rear_metrics import DROP_EDGES_DEG, window_peak
+from backstride.video.rear_metrics import DROP_EDGES_DEG
 from backstride.video.rear_pipeline import run_rear_view
 from backstride.video.view import estimate_view
 

@@ -12,9 +12,10 @@ from backstride.errors import InputError
 from backstride.findings import Finding, Severity, Source
 from backstride.store import Database
 from backstride.store.runners import RunnerProfile, add_runner
+from backstride.video.camera_tilt import CameraTilt
 from backstride.video.combined import cadence_check, merge_findings
 from backstride.video.pose import PoseSequence
-from backstride.video.rear_metrics import CameraTilt, PelvicDrop
+from backstride.video.rear_metrics import PelvicDrop
 from backstride.video.rear_quality import (
     check_feet_visible,
     check_pelvis_line,

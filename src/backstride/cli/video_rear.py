@@ -141,7 +141,7 @@ def report_combined(
     console.print(f"{len(c.findings)} finding(s), most important first:")
     for f in c.findings:
         view = "side" if f.source.value == "video_side" else "rear"
-        console.print(f"- [bold]{f.title}[/] ({f.severity}, {view} view)", highlight=False)
+        console.print(f"- [bold]{f.title}[/]: {f.severity}, {view} view", highlight=False)
     console.print(f"results: {out}/side and {out}/rear (metrics.json, key frames)")
     paths = {"side": c.side.video.path, "rear": c.rear.video.path}
     store_and_say(db, runner, lambda d, r: store_combined(d, r, c, paths))

@@ -47,11 +47,14 @@ from backstride.video.rear_overlay import RearAnnotation, annotate_rear
 from backstride.video.rear_pipeline import RearTracking, rear_input, track_rear
 from backstride.video.rear_quality import (
     check_camera_position,
+    check_facing,
     check_feet_visible,
+    check_hands_seen,
     check_pelvis_line,
     check_runner_size,
     check_support_windows,
     check_tilt,
+    height_note,
     runner_height_share,
 )
 from backstride.video.view import ViewEstimate
@@ -162,19 +165,23 @@ def _findings(metrics: RearViewMetrics, values: dict[str, float]) -> list[Findin
     )
 
 
-def _arm_note(metrics: RearViewMetrics) -> list[QualityIssue]:
-    if any(metrics.sides[s].arm_cross_cm.n for s in metrics.sides):
-        return []
+def _post_checks(
+    estimate: ViewEstimate,
+    seq: PoseSequence,
+    tracking: RearTracking,
+    metrics: RearViewMetrics,
+    height_given: bool,
+) -> list[QualityIssue]:
+    """What the runner should know about the measured clip (warnings only)."""
+    foreign = float(tracking.track.foreign.mean()) if seq.times_s.size else 0.0
     return [
-        QualityIssue(
-            code="hands_hidden",
-            level="warning",
-            message=(
-                "the hands were hidden at their most inward point in every stride (from behind "
-                "they pass in front of the trunk), so arm crossing cannot be judged from this "
-                "video; film from the front to check it"
-            ),
-        )
+        *check_camera_position(estimate, seq),
+        *check_tilt(metrics.tilt),
+        *check_pelvis_line(metrics.pelvic_drop),
+        *check_hands_seen(metrics),
+        *check_other_people(foreign),
+        *check_facing(tracking.from_front),
+        *height_note(height_given, ASSUMED_HEIGHT_CM),
     ]
 
 
@@ -197,36 +204,7 @@ def analyze_rear(
     tilts = waistband_tilts(info, tracking, progress)
     seen = wrist_visibility(seq, tracking.clean.times_s)
     metrics = measure_rear_view(rear_input(tracking, height_cm, tilts, seen))
-    issues += [
-        *check_camera_position(estimate, seq),
-        *check_tilt(metrics.tilt),
-        *check_pelvis_line(metrics.pelvic_drop),
-        *_arm_note(metrics),
-        *check_other_people(float(tracking.track.foreign.mean()) if seq.times_s.size else 0.0),
-    ]
-    if tracking.from_front:
-        issues.append(
-            QualityIssue(
-                code="from_front",
-                level="warning",
-                message=(
-                    "the runner faces the camera: the clip is read as a mirrored rear view (the "
-                    "runner's right is on the image's left); the waistband is often hidden by "
-                    "the arms from the front"
-                ),
-            )
-        )
-    if options.height_cm is None:
-        issues.append(
-            QualityIssue(
-                code="height_assumed",
-                level="warning",
-                message=(
-                    f"no height given: centimetres assume {ASSUMED_HEIGHT_CM:.0f} cm (pass "
-                    "--height-cm or set it on the runner)"
-                ),
-            )
-        )
+    issues += _post_checks(estimate, seq, tracking, metrics, options.height_cm is not None)
     analysis = RearAnalysis(
         video=info,
         pose_backend=seq.backend,
@@ -239,7 +217,12 @@ def analyze_rear(
         quality=issues,
         metrics=metrics,
         windows=[
-            {"side": w.side, "start_s": round(w.start_s, 4), "end_s": round(w.end_s, 4)}
+            {
+                "side": w.side,
+                "start_s": round(w.start_s, 4),
+                "end_s": round(w.end_s, 4),
+                "landing_s": round(w.landing_s, 4),
+            }
             for w in tracking.windows
         ],
         findings=[],

@@ -219,3 +219,15 @@ def borderline(value: float, uncertainty: float, edges: tuple[float, ...]) -> bo
     if not (np.isfinite(value) and np.isfinite(uncertainty)):
         return False
     return any(value - uncertainty < e <= value + uncertainty for e in edges)
+
+
+def moving_midline_x(times: Array, mid_hip_x: Array, stride_s: float) -> Array:
+    """The body midline's x averaged over one stride (removes the pelvis's sway to the stance
+    side, keeps slow drifts of a hand-held camera)."""
+    dt = float(np.median(np.diff(times)))
+    n = max(1, round(stride_s / dt))
+    ok = np.isfinite(mid_hip_x)
+    x = np.interp(times, times[ok], mid_hip_x[ok]) if ok.any() else mid_hip_x
+    kernel = np.ones(n) / n
+    padded = np.pad(x, (n // 2, n - 1 - n // 2), mode="edge")
+    return np.convolve(padded, kernel, mode="valid")

@@ -57,6 +57,8 @@ STEP_RANGE_S = (0.23, 0.6)
 TOUCHDOWN_DEPART = 0.02
 #: A touchdown further than this from its crossing is a wrong one.
 MAX_LAG_S = 0.08
+#: A peak is refined by a parabola through the samples this close to the largest one.
+PEAK_HALF_S = 0.04
 
 
 @dataclass(frozen=True)
@@ -219,3 +221,29 @@ def step_times_s(windows: list[SupportWindow]) -> list[tuple[str, float]]:
             t1 = b.landing_s if np.isfinite(b.landing_s) else b.start_s
             out.append((b.side, round(t1 - t0, 6)))
     return out
+
+
+def window_peak(times: Array, values: Array, start: float, stop: float) -> tuple[float, float]:
+    """The peak (time, value) of ``values`` within [start, stop), refined by a parabola through
+    the samples within 40 ms of the largest one. NaN when too few samples.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 1, 61)
+    >>> tp, vp = window_peak(t, 5 - 100 * (t - 0.42) ** 2, 0.0, 1.0)
+    >>> round(tp, 3), round(vp, 3)
+    (0.42, 5.0)
+    """
+    m = (times >= start) & (times < stop) & np.isfinite(values)
+    if m.sum() < 3:
+        return float("nan"), float("nan")
+    idx = np.flatnonzero(m)
+    k = idx[int(np.argmax(values[idx]))]
+    near = idx[np.abs(times[idx] - times[k]) <= PEAK_HALF_S + 1e-9]
+    if near.size >= 3:
+        a, b, c = np.polyfit(times[near] - times[k], values[near], 2)
+        if a < 0:
+            dt = -b / (2 * a)
+            if abs(dt) <= PEAK_HALF_S:
+                return float(times[k] + dt), float(c - b * b / (4 * a))
+    return float(times[k]), float(values[k])

@@ -9,13 +9,8 @@ Peaks within a stance: pelvic drop and lateral lean are taken at their peak in e
 clinical "peak contralateral pelvic drop", Bramah 2018), by a parabola through the samples within
 40 ms of the largest one, so a frame or two of timing error does not lower them.
 
-A tilted camera adds the same angle to every pelvis-line tilt and takes it from every trunk
-angle. Over whole strides the pelvis and trunk average out near level and upright, so when both
-averages are off in the way a camera tilt would make them (the pelvis line turned one way, the
-trunk the other, each by more than 1.5 deg), the camera's tilt is their mean and the landmarks
-are turned back by it before anything is measured (lateral distances too: 5 deg of tilt would
-otherwise move a foot 8 cm sideways relative to the hips). When only one is off, it is reported
-(a standing tilt or lean) and nothing is removed.
+A camera tilt evidenced by the pelvis and trunk together (`camera_tilt`) is removed by turning
+the landmarks back before anything is measured.
 """
 
 from __future__ import annotations
@@ -28,8 +23,9 @@ from pydantic import BaseModel, ConfigDict
 
 from backstride.skeleton import Landmark, side_landmark
 from backstride.video import frontal as fr
+from backstride.video.camera_tilt import CameraTilt, camera_tilt, level_xy
 from backstride.video.metrics import MetricSummary
-from backstride.video.rear_events import SupportWindow, step_times_s
+from backstride.video.rear_events import SupportWindow, step_times_s, window_peak
 from backstride.video.sagittal import px_per_m_from_height, symmetry_index_pct
 
 L = Landmark
@@ -54,9 +50,7 @@ METHOD_SD_DEG = {"waistband": 1.0, "hip keypoints": 3.0, "lateral_lean": 1.0, "k
 #: Pelvic drop categories: the pelvic_drop rule's low and high band edges (thresholds.yaml).
 DROP_EDGES_DEG = (5.0, 8.0)
 STANCE_SHARE = 0.75  # stance is about the first two thirds of a support window
-PEAK_HALF_S = 0.04
 MIN_WAISTBAND_SHARE = 0.5
-TILT_EVIDENCE_DEG = 1.5
 WRIST_SEEN = 0.5
 
 
@@ -85,16 +79,6 @@ class PelvicDrop(BaseModel):
     source: str  # "waistband" or "hip keypoints"
     waistband_share: float  # share of stance frames in which the waistband was found
     categories: dict[str, fr.Category | None]  # per stance side
-
-
-class CameraTilt(BaseModel):
-    """Average pelvis and trunk tilt over whole strides, and the camera tilt removed."""
-
-    model_config = ConfigDict(frozen=True)
-
-    pelvis_offset_deg: float  # mean pelvis-line tilt, + right end higher
-    trunk_offset_deg: float  # mean trunk angle from vertical, + shoulders to the right
-    camera_roll_deg: float  # removed from every angle (0 when not evidenced)
 
 
 class RearSide(BaseModel):
@@ -133,65 +117,8 @@ def summary(name: str, values: Array | list[float], confidence: str = "high") ->
     return s.model_copy(update={"unit": REAR_DEFINITIONS.get(base, ("", ""))[0]})
 
 
-def window_peak(times: Array, values: Array, start: float, stop: float) -> tuple[float, float]:
-    """The peak (time, value) of ``values`` within [start, stop), refined by a parabola through
-    the samples within 40 ms of the largest one. NaN when too few samples.
-
-    Examples
-    --------
-    >>> t = np.linspace(0, 1, 61)
-    >>> tp, vp = window_peak(t, 5 - 100 * (t - 0.42) ** 2, 0.0, 1.0)
-    >>> round(tp, 3), round(vp, 3)
-    (0.42, 5.0)
-    """
-    m = (times >= start) & (times < stop) & np.isfinite(values)
-    if m.sum() < 3:
-        return float("nan"), float("nan")
-    idx = np.flatnonzero(m)
-    k = idx[int(np.argmax(values[idx]))]
-    near = idx[np.abs(times[idx] - times[k]) <= PEAK_HALF_S + 1e-9]
-    if near.size >= 3:
-        a, b, c = np.polyfit(times[near] - times[k], values[near], 2)
-        if a < 0:
-            dt = -b / (2 * a)
-            if abs(dt) <= PEAK_HALF_S:
-                return float(times[k] + dt), float(c - b * b / (4 * a))
-    return float(times[k]), float(values[k])
-
-
 def _span(w: SupportWindow, a: float, b: float) -> tuple[float, float]:
     return w.start_s + a * w.duration_s, w.start_s + b * w.duration_s
-
-
-def moving_midline_x(times: Array, mid_hip_x: Array, stride_s: float) -> Array:
-    """The body midline's x averaged over one stride (removes the pelvis's sway to the stance
-    side, keeps slow drifts of a hand-held camera)."""
-    dt = float(np.median(np.diff(times)))
-    n = max(1, round(stride_s / dt))
-    ok = np.isfinite(mid_hip_x)
-    x = np.interp(times, times[ok], mid_hip_x[ok]) if ok.any() else mid_hip_x
-    kernel = np.ones(n) / n
-    padded = np.pad(x, (n // 2, n - 1 - n // 2), mode="edge")
-    return np.convolve(padded, kernel, mode="valid")
-
-
-def camera_tilt(inp: RearInput, tilt_deg: Array, trunk_deg: Array) -> CameraTilt:
-    """The average pelvis and trunk tilt over the support windows, and the camera tilt they
-    agree on (see the module docstring)."""
-    inside = np.zeros(inp.times_s.size, dtype=bool)
-    for w in inp.windows:
-        inside |= w.contains(inp.times_s)
-    pelvis = float(np.nanmedian(tilt_deg[inside])) if inside.any() else float("nan")
-    trunk = float(np.nanmedian(trunk_deg[inside])) if inside.any() else float("nan")
-    roll = 0.0
-    if (
-        np.isfinite(pelvis)
-        and np.isfinite(trunk)
-        and pelvis * -trunk > 0
-        and min(abs(pelvis), abs(trunk)) > TILT_EVIDENCE_DEG
-    ):
-        roll = 0.5 * (pelvis - trunk)
-    return CameraTilt(pelvis_offset_deg=pelvis, trunk_offset_deg=trunk, camera_roll_deg=roll)
 
 
 def _pelvis_tilt(inp: RearInput, hips_tilt: Array) -> tuple[Array, str, float]:
@@ -296,22 +223,6 @@ def _arm_crossing_px(inp: RearInput, s: _Series, side: str) -> Array:
     return np.asarray(out)
 
 
-def level_xy(xy: Array, roll_deg: float) -> Array:
-    """Landmarks (..., 2) turned back by a camera tilt of ``roll_deg`` (the picture turned
-    counter-clockwise by it), so that image vertical is true vertical again.
-
-    Examples
-    --------
-    >>> x, y = level_xy(np.array([[10.0, -10.0 * np.tan(np.radians(5))]]), 5.0)[0]
-    >>> round(float(x), 3), abs(round(float(y), 6))
-    (10.038, 0.0)
-    """
-    r = np.radians(roll_deg)
-    c, s = np.cos(r), np.sin(r)
-    x, y = xy[..., 0], xy[..., 1]
-    return np.stack([x * c - y * s, x * s + y * c], axis=-1)
-
-
 def _levelled(inp: RearInput) -> tuple[RearInput, CameraTilt, str, float]:
     """The input with a camera tilt removed (when evidenced), the tilt, and the pelvis line's
     source and waistband share."""
@@ -319,7 +230,10 @@ def _levelled(inp: RearInput) -> tuple[RearInput, CameraTilt, str, float]:
     mid_hip = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP])
     mid_sh = 0.5 * (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER])
     tilt, source, share = _pelvis_tilt(inp, fr.line_tilt_deg(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP]))
-    cam = camera_tilt(inp, tilt, fr.angle_from_vertical_deg(mid_hip, mid_sh))
+    inside = np.zeros(inp.times_s.size, dtype=bool)
+    for w in inp.windows:
+        inside |= w.contains(inp.times_s)
+    cam = camera_tilt(tilt, fr.angle_from_vertical_deg(mid_hip, mid_sh), inside)
     roll = cam.camera_roll_deg
     if roll:
         band = None if inp.waistband_tilt_deg is None else inp.waistband_tilt_deg - roll
@@ -339,7 +253,7 @@ def _series(inp: RearInput, source: str) -> _Series:
         tilt=band if source == "waistband" and band is not None else hips_tilt,
         hips_tilt=hips_tilt,
         trunk=fr.angle_from_vertical_deg(mid_hip, mid_sh),
-        midline_x=moving_midline_x(inp.times_s, mid_hip[:, 0], stride),
+        midline_x=fr.moving_midline_x(inp.times_s, mid_hip[:, 0], stride),
         mid_hip=mid_hip,
         mid_shoulder=mid_sh,
     )

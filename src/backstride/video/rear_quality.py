@@ -12,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from backstride.skeleton import Landmark
+from backstride.video.camera_tilt import CameraTilt
 from backstride.video.pose import PoseSequence
 from backstride.video.quality import MIN_STEPS, QualityIssue
-from backstride.video.rear_metrics import CameraTilt, PelvicDrop
+from backstride.video.rear_metrics import PelvicDrop, RearViewMetrics
 from backstride.video.view import REAR_MIN_DEG, SIDE_MAX_DEG, ViewEstimate
 
 L = Landmark
@@ -249,6 +250,56 @@ def check_pelvis_line(drop: PelvicDrop) -> list[QualityIssue]:
                 "frames, so pelvic drop comes from the pose model's hip points, which "
                 "underestimate it (read it as low confidence); a top tucked in or ending above "
                 "contrasting shorts makes the waistband visible"
+            ),
+        )
+    ]
+
+
+def check_facing(from_front: bool) -> list[QualityIssue]:
+    """A runner facing the camera is read as a mirrored rear view; say so."""
+    if not from_front:
+        return []
+    return [
+        QualityIssue(
+            code="from_front",
+            level="warning",
+            message=(
+                "the runner faces the camera: the clip is read as a mirrored rear view (the "
+                "runner's right is on the image's left); from the front the arms often hide the "
+                "waistband"
+            ),
+        )
+    ]
+
+
+def height_note(height_given: bool, assumed_cm: float) -> list[QualityIssue]:
+    """Centimetres need the runner's height; say when it was assumed."""
+    if height_given:
+        return []
+    return [
+        QualityIssue(
+            code="height_assumed",
+            level="warning",
+            message=(
+                f"no height given: centimetres assume {assumed_cm:.0f} cm (pass --height-cm or "
+                "set it on the runner)"
+            ),
+        )
+    ]
+
+
+def check_hands_seen(metrics: RearViewMetrics) -> list[QualityIssue]:
+    """Arm crossing is left out when the hands were hidden at their most inward point."""
+    if any(side.arm_cross_cm.n for side in metrics.sides.values()):
+        return []
+    return [
+        QualityIssue(
+            code="hands_hidden",
+            level="warning",
+            message=(
+                "the hands were hidden at their most inward point in every stride (from behind "
+                "they pass in front of the trunk), so arm crossing cannot be judged from this "
+                "video; film from the front to check it"
             ),
         )
     ]
