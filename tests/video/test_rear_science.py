@@ -74,6 +74,9 @@ def test_ideal_landmarks_give_the_truth(gait: dict[str, Any]) -> None:
     assert m.metrics["rear_cadence_spm"].value == pytest.approx(truth.cadence_spm, rel=0.02)
     assert m.tilt.camera_roll_deg == 0.0  # no tilt evidenced, nothing removed
     assert m.n_windows >= 7
+    # uncertainty: the method's systematic error plus the (tiny, ideal) scatter of the medians
+    assert m.uncertainty_deg["lateral_lean_deg"] == pytest.approx(1.0, abs=0.2)
+    assert m.uncertainty_deg["pelvic_drop_deg"] == pytest.approx(3.0, abs=0.2)  # hip points
 
 
 def test_support_windows_start_just_before_each_strike() -> None:

@@ -208,7 +208,7 @@ def look_and_finish(path: Path, out: Path) -> ClipResult:
     return finish(look(path, opts), opts)
 
 
-def test_a_runner_too_far_away_is_refused(synth_clip: Clip, tmp_path: Path) -> None:
+def test_a_runner_too_small_to_find_is_refused(synth_clip: Clip, tmp_path: Path) -> None:
     clip = synth_clip(rear_spec({}, {"fill": 0.22}, fps=30.0))
     with pytest.raises(InputError, match=r"too far|no runner was found"):
         look_and_finish(clip.path, tmp_path)

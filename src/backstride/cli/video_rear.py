@@ -59,11 +59,10 @@ def _bands() -> dict[str, str]:
     return out
 
 
-def _row(table: Table, name: str, s: MetricSummary, band: str, flag: str) -> None:
+def _row(table: Table, name: str, s: MetricSummary, sd: float, band: str, flag: str) -> None:
     low = " (low confidence)" if s.confidence == "low" else ""
-    table.add_row(
-        name, f"{s.value:.3g} {s.unit}{low}", f"{s.p25:.3g}-{s.p75:.3g} (n={s.n})", band, flag
-    )
+    value = f"{s.value:.3g}" + (f" +- {sd:.1f}" if sd == sd else "")
+    table.add_row(name, f"{value} {s.unit}{low}", f"{s.p25:.3g}-{s.p75:.3g} (n={s.n})", band, flag)
 
 
 def print_rear_summary(a: RearAnalysis) -> None:
@@ -88,13 +87,14 @@ def print_rear_summary(a: RearAnalysis) -> None:
     thresholds, _ = load_thresholds()
     by_metric = {thresholds.findings[f.code].metric: f for f in a.findings}
     bands = _bands()
-    table = Table("metric", "value", "spread (IQR)", "usual", "finding")
+    table = Table("metric", "value (+- 1 SD)", "spread (IQR)", "usual", "finding")
     for name in SHOWN_REAR:
         s = m.metrics.get(name)
         if s is None or not s.n:
             continue
         f = by_metric.get(name)
-        _row(table, name, s, bands.get(name, ""), f"[red]{f.code} ({f.severity})[/]" if f else "")
+        flag = f"[red]{f.code} ({f.severity})[/]" if f else ""
+        _row(table, name, s, m.uncertainty_deg.get(name, float("nan")), bands.get(name, ""), flag)
     for name, value in m.asymmetry.items():
         if name not in LOW_CONFIDENCE_ONLY and value == value:
             f = by_metric.get(name)

@@ -46,7 +46,12 @@ REAR_DEFINITIONS: dict[str, tuple[str, str]] = {
     "rear_cadence_spm": ("steps/min", "120 / (median right step + median left step)"),
 }
 #: Systematic error (1 SD) of each angle's method, from the synthetic validation.
-METHOD_SD_DEG = {"waistband": 1.0, "hip keypoints": 3.0, "lateral_lean": 1.0, "knee": 3.0}
+METHOD_SD_DEG = {
+    "waistband": 1.0,
+    "hip keypoints": 3.0,
+    "lateral_lean_deg": 1.0,
+    "knee_frontal_deg": 3.0,
+}
 #: Pelvic drop categories: the pelvic_drop rule's low and high band edges (thresholds.yaml).
 DROP_EDGES_DEG = (5.0, 8.0)
 STANCE_SHARE = 0.75  # stance is about the first two thirds of a support window
@@ -101,6 +106,7 @@ class RearViewMetrics(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     metrics: dict[str, MetricSummary]
+    uncertainty_deg: dict[str, float]  # one SD of each angle's median (random + method)
     asymmetry: dict[str, float]
     sides: dict[str, RearSide]
     pelvic_drop: PelvicDrop
@@ -371,8 +377,13 @@ def measure_rear_view(inp: RearInput) -> RearViewMetrics:
     to_cm = 100.0 / scale if scale else float("nan")
     drop_conf = "high" if source == "waistband" else "low"
     sides = _sides(inp, s, stances, to_cm, drop_conf)
+    pelvis_sd = METHOD_SD_DEG[source]
     return RearViewMetrics(
         metrics=_overall(inp, stances, sides, scale, drop_conf),
+        uncertainty_deg={
+            name: fr.median_uncertainty(_column(stances, name), METHOD_SD_DEG.get(name, pelvis_sd))
+            for name in ("pelvic_drop_deg", "lateral_lean_deg", "knee_frontal_deg")
+        },
         asymmetry=_asymmetry(sides),
         sides=sides,
         pelvic_drop=_pelvic_drop(stances, source, share),
