@@ -1,11 +1,12 @@
 """Rear-view analysis speed: frames per second end to end, against a naive baseline.
 
 backstride (``session.analyze_clip``, ``--view auto``): PyAV decode, BlazePose on frames scaled
-to 720 p with its tracker, the view decided from those landmarks (no second pose pass), the
-waistband read in a second decode pass, the rear science, key frames and files. The baseline is
+to 720 p with its tracker and the waistband read in the same pass, the view decided from those
+landmarks (no second pose pass), the rear science, key frames (decoding stops after the last)
+and files. The baseline is
 what a simple script does: ``cv2.VideoCapture``, BlazePose on every full-size frame, the same
 waistband and science on the frames it keeps in memory. Both on the same synthetic 1080p clip,
-in this process. Prints frames per second of each, the ratio, and the waistband pass's cost.
+in this process. Prints frames per second of each, the ratio, and the time of each stage.
 
 Run: .venv/bin/python benchmarks/rear.py [seconds] (default 6 s of 1080p 60 fps)
 """

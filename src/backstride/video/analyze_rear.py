@@ -2,10 +2,10 @@
 files.
 
 This is the I/O edge of the rear view, beside `analyze.py` (the side view's). It takes the
-landmarks already estimated (the view was decided on them, `session.analyze_clip`), decodes the
-video once more to read the waistband in every frame, measures (`rear_pipeline`), judges the
-video (`rear_quality` and the shared checks of `quality`), and writes ``metrics.json``,
-``keypoints.csv`` and annotated key frames (PNG), optionally an annotated MP4.
+landmarks and waistband tilts already read in the pose pass (the view was decided on them,
+`session.look`), measures (`rear_pipeline`), judges the video (`rear_quality` and the shared
+checks of `quality`), and writes ``metrics.json``, ``keypoints.csv`` and annotated key frames
+(PNG, decoding only up to the last of them), optionally an annotated MP4.
 """
 
 from __future__ import annotations
@@ -118,19 +118,20 @@ class RearAnalysis(BaseModel):
         return out
 
 
-def waistband_tilts(info: VideoInfo, tracking: RearTracking, progress: Progress) -> np.ndarray:
-    """The waistband's image tilt on the cleaned time grid (NaN where it was not clear)."""
-    traj = tracking.clean
-    out = np.full(traj.times_s.size, np.nan)
-    total = max(info.frames, 1)
-    for frame in iter_frames(info):
-        k = int(np.argmin(np.abs(traj.times_s - frame.time_s)))
-        if abs(traj.times_s[k] - frame.time_s) < 0.5 / traj.fps:
-            line = waistband_line(frame.image, tracking.image_xy(traj.xy_px[k]))
-            if line.ok:
-                out[k] = line.tilt_deg
-        progress("waistband", frame.index + 1, total)
-    return out
+def on_grid(times_s: np.ndarray, values: np.ndarray, grid_s: np.ndarray) -> np.ndarray:
+    """Per-frame values moved to the cleaned time grid: the nearest frame within half a frame
+    interval, NaN otherwise (a resampled variable-frame-rate clip).
+
+    Examples
+    --------
+    >>> on_grid(np.array([0.0, 0.034, 0.066]), np.array([1.0, 2.0, 3.0]),
+    ...         np.array([0.0, 0.033, 0.066, 0.099])).tolist()
+    [1.0, 2.0, 3.0, nan]
+    """
+    k = np.clip(np.searchsorted(times_s, grid_s), 1, times_s.size - 1)
+    k = np.where(np.abs(times_s[k - 1] - grid_s) <= np.abs(times_s[k] - grid_s), k - 1, k)
+    half = 0.5 * float(np.median(np.diff(grid_s)))
+    return np.where(np.abs(times_s[k] - grid_s) <= half, values[k], np.nan)
 
 
 def wrist_visibility(seq: PoseSequence, times_s: np.ndarray) -> dict[str, np.ndarray]:
@@ -188,20 +189,22 @@ def _post_checks(
 def analyze_rear(
     info: VideoInfo,
     seq: PoseSequence,
+    waistband_deg: np.ndarray,
     estimate: ViewEstimate,
     options: AnalyzeOptions,
     *,
     progress: Progress,
 ) -> RearAnalysis:
-    """Analyse a rear-view clip whose landmarks are ``seq``; raise `VideoQualityError` on a
-    video that cannot give trustworthy numbers."""
+    """Analyse a rear-view clip whose landmarks are ``seq`` and whose waistband tilt per frame
+    is ``waistband_deg`` (read in the pose pass, `pelvis_line.WaistbandRecorder`); raise
+    `VideoQualityError` on a video that cannot give trustworthy numbers."""
     issues = _pre_checks(seq, seq.fps)
     raise_for_errors(issues, str(info.path))
     tracking = track_rear(seq)
     issues += check_support_windows(len(tracking.windows))
     raise_for_errors(issues, str(info.path))
     height_cm = options.height_cm or ASSUMED_HEIGHT_CM
-    tilts = waistband_tilts(info, tracking, progress)
+    tilts = on_grid(seq.times_s, waistband_deg, tracking.clean.times_s)
     seen = wrist_visibility(seq, tracking.clean.times_s)
     metrics = measure_rear_view(rear_input(tracking, height_cm, tilts, seen))
     issues += _post_checks(estimate, seq, tracking, metrics, options.height_cm is not None)
@@ -317,10 +320,11 @@ def key_frames(
     wanted = _key_times(tracking.windows)
     if not wanted:
         return []
-    frame_times = np.array([f.time_s for f in iter_frames(info, max_height=32)])
+    frame_times = tracking.pose.times_s  # the decoded frames' own times
     targets: dict[int, list[int]] = {}
     for j, (t, _, _) in enumerate(wanted):
         targets.setdefault(int(np.argmin(np.abs(frame_times - t))), []).append(j)
+    last = max(targets)
     paths: list[Path] = []
     for frame in iter_frames(info):
         for j in targets.get(frame.index, []):
@@ -328,6 +332,8 @@ def key_frames(
             img = annotate_rear(frame.image, _annotation(frame, tracking, m, w, i))
             paths.append(save_png(img, out_dir / "frames" / f"{w.side}_stance_{i}.png"))
             progress("frames", len(paths), len(wanted))
+        if frame.index >= last:
+            break  # the key frames are early in the clip: no need to decode the rest
     return sorted(paths)
 
 

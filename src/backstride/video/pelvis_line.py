@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from scipy.ndimage import gaussian_filter
 
 from backstride.skeleton import Landmark
+from backstride.video.pose import PoseBackend, PoseResult
 
 L = Landmark
 Array = NDArray[np.float64]
@@ -164,3 +165,40 @@ def waistband_line(image: NDArray[np.uint8], xy: Array) -> PelvisLine:
         right_xy=right,
         ok=bool(ok),
     )
+
+
+class WaistbandRecorder:
+    """A `PoseBackend` wrapper that reads the waistband in every frame the pose model sees.
+
+    The frame is decoded once for both: after the wrapped backend finds the landmarks, the
+    waistband is read in the same image (`waistband_line`). Its tilt does not depend on the
+    image's scale, so the smaller frames the pose model is given are enough.
+    """
+
+    def __init__(self, backend: PoseBackend) -> None:
+        self._backend = backend
+        self.name = backend.name
+        self._tilts: dict[float, float] = {}
+
+    def detect(self, image: NDArray[np.uint8], time_s: float) -> PoseResult | None:
+        """The wrapped backend's landmarks; the waistband tilt is kept (NaN if not clear)."""
+        result = self._backend.detect(image, time_s)
+        tilt = float("nan")
+        if result is not None:
+            line = waistband_line(image, result.xy_px)
+            tilt = line.tilt_deg if line.ok else float("nan")
+        self._tilts[time_s] = tilt
+        return result
+
+    def reset(self) -> None:
+        """Reset the wrapped backend."""
+        self._backend.reset()
+
+    def close(self) -> None:
+        """Close the wrapped backend."""
+        self._backend.close()
+
+    def tilts(self, times_s: Array) -> Array:
+        """The tilts recorded at the frames of ``times_s`` (the times the frames were given
+        with, as in the `PoseSequence` built from them); NaN for a frame not seen."""
+        return np.array([self._tilts.get(float(t), float("nan")) for t in times_s])

@@ -1,6 +1,7 @@
 """Analyse a clip whatever its view, or a side and a rear clip of one session together.
 
-The pose model runs once per clip: the landmarks decide the view (`view.estimate_view`), then go
+The pose model runs once per clip, and the waistband is read in the same pass
+(`pelvis_line.WaistbandRecorder`): the landmarks decide the view (`view.estimate_view`), then go
 to the side-view analysis (`analyze.analyze_video`, through a `ReplayPose` backend so nothing is
 estimated twice) or to the rear-view analysis (`analyze_rear.analyze_rear`). A view asked for
 that the keypoints contradict is refused with what the video looks like.
@@ -12,19 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
 from backstride.errors import InputError
 from backstride.video.analyze import (
     AnalyzeOptions,
     Progress,
     VideoAnalysis,
     _noop,
-    _pose,
     analyze_video,
 )
 from backstride.video.analyze_rear import RearAnalysis, analyze_rear
 from backstride.video.combined import CombinedAnalysis, combine
 from backstride.video.decode import VideoInfo, probe
-from backstride.video.pose import PoseBackend, PoseSequence
+from backstride.video.estimate import estimate_pose
+from backstride.video.pelvis_line import WaistbandRecorder
+from backstride.video.pose import MediaPipePose, PoseBackend, PoseSequence
 from backstride.video.quality import check_detection, check_frame_rate, raise_for_errors
 from backstride.video.rear_quality import check_view
 from backstride.video.replay import ReplayPose
@@ -35,10 +39,12 @@ AskedView = Literal["auto", "side", "rear"]
 
 @dataclass(frozen=True)
 class Looked:
-    """A clip after the pose pass: what it is, its landmarks and the view they show."""
+    """A clip after the pose pass: what it is, its landmarks, the waistband's tilt per frame
+    (NaN where not clear) and the view they show."""
 
     info: VideoInfo
     pose: PoseSequence
+    waistband_deg: np.ndarray
     estimate: ViewEstimate
 
 
@@ -61,11 +67,16 @@ def look(
     """Decode, find the runner and decide the view; refuse a view the keypoints contradict."""
     info = probe(path, capture_fps=options.capture_fps)
     raise_for_errors(check_frame_rate(info.capture_fps), str(path))
-    seq = _pose(info, backend, progress)
+    recorder = WaistbandRecorder(backend or MediaPipePose())
+    try:
+        seq = estimate_pose(info, recorder, progress=lambda d, t: progress("pose", d, t))
+    finally:
+        if backend is None:
+            recorder.close()
     raise_for_errors(check_detection(seq), str(path))
     estimate = estimate_view(seq)
     raise_for_errors(check_view(estimate, view, path.name), str(path))
-    return Looked(info=info, pose=seq, estimate=estimate)
+    return Looked(info=info, pose=seq, waistband_deg=recorder.tilts(seq.times_s), estimate=estimate)
 
 
 def finish(looked: Looked, options: AnalyzeOptions, *, progress: Progress = _noop) -> ClipResult:
@@ -86,6 +97,7 @@ def finish(looked: Looked, options: AnalyzeOptions, *, progress: Progress = _noo
     rear = analyze_rear(
         looked.info,
         looked.pose,
+        looked.waistband_deg,
         looked.estimate,
         options.model_copy(update={"view": "rear"}),
         progress=progress,
