@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,10 @@ from backstride.video.session import analyze_clip
 BASE = {"pelvic_drop_deg": 4.0, "lateral_lean_deg": 3.0, "step_width_cm": 6.0, "arm_cross_cm": -8.0}
 ARM_ON, ARM_OFF = 5.0, -8.0
 ASYM = {"step_time_asymmetry_pct": 8.0, "contact_asymmetry_pct": 6.0}
-FPS_VARIANTS = {"60 fps": {"fps": 60.0}, "30 fps + noise": {"fps": 30.0, "noise_sigma": 6.0}}
+FPS_VARIANTS: dict[str, dict[str, Any]] = {
+    "60 fps": {"fps": 60.0},
+    "30 fps + noise": {"fps": 30.0, "noise_sigma": 6.0},
+}
 SIZE = {"width": 960, "height": 540, "duration_s": 3.0}
 BARS = {"drop_deg": 2.0, "category_share": 0.90, "lean_deg": 2.0, "detect_share": 0.95}
 
@@ -55,10 +59,10 @@ class Case:
     view: str  # the view a perfect --view auto picks
 
 
-def _rear(gait: dict[str, float], *, camera: dict[str, object] | None = None, **clip: object) -> ClipSpec:
+def _rear(gait: dict[str, Any], *, camera: dict[str, Any] | None = None, **clip: Any) -> ClipSpec:
     params = GaitParams(**{**BASE, **gait})
     cam = CameraSpec(**{"view": "rear", **(camera or {})})
-    return ClipSpec(gait=params, camera=cam, **{**SIZE, **clip})  # type: ignore[arg-type]
+    return ClipSpec(gait=params, camera=cam, **{**SIZE, **clip})
 
 
 def _factor_cases() -> list[Case]:
@@ -75,8 +79,14 @@ def _factor_cases() -> list[Case]:
                 out.append(Case(group, f"{key}={v:g}, {fps_name}", _rear({key: v}, **fps), "rear"))
         for on in (False, True):
             gait = ASYM if on else {}
-            out.append(Case("asymmetry", f"asymmetry {'on' if on else 'off'}, {fps_name}",
-                            _rear(gait, **fps), "rear"))
+            out.append(
+                Case(
+                    "asymmetry",
+                    f"asymmetry {'on' if on else 'off'}, {fps_name}",
+                    _rear(gait, **fps),
+                    "rear",
+                )
+            )
     return out
 
 
@@ -104,17 +114,29 @@ def _camera_cases() -> list[Case]:
         Case("camera", "10 deg off straight behind", _rear(drop, camera={"yaw_deg": 10}), "rear"),
         Case("camera", "camera tilted 5 deg", _rear(drop, camera={"roll_deg": 5}), "rear"),
         Case("camera", "camera tilted -4 deg", _rear(drop, camera={"roll_deg": -4}), "rear"),
-        Case("camera", "camera 1.6 m high, looking down 10 deg",
-             _rear(drop, camera={"height_m": 1.6, "pitch_deg": -10}), "rear"),
-        Case("camera", "overground, camera following",
-             _rear({**drop, "mode": "overground"}), "rear"),  # type: ignore[dict-item]
+        Case(
+            "camera",
+            "camera 1.6 m high, looking down 10 deg",
+            _rear(drop, camera={"height_m": 1.6, "pitch_deg": -10}),
+            "rear",
+        ),
+        Case(
+            "camera", "overground, camera following", _rear({**drop, "mode": "overground"}), "rear"
+        ),
         Case("camera", "front view", _rear(drop, camera={"view": "front"}), "rear"),
         Case("side view", "side, facing right", ClipSpec(**SIZE), "side"),
-        Case("side view", "side, facing left, overground",
-             ClipSpec(camera=CameraSpec(side="left"), gait=GaitParams(mode="overground"), **SIZE),
-             "side"),
-        Case("side view", "side, 25 deg oblique", ClipSpec(camera=CameraSpec(yaw_deg=25), **SIZE),
-             "side"),
+        Case(
+            "side view",
+            "side, facing left, overground",
+            ClipSpec(camera=CameraSpec(side="left"), gait=GaitParams(mode="overground"), **SIZE),
+            "side",
+        ),
+        Case(
+            "side view",
+            "side, 25 deg oblique",
+            ClipSpec(camera=CameraSpec(yaw_deg=25), **SIZE),
+            "side",
+        ),
     ]
 
 
@@ -151,8 +173,15 @@ def _pose(clip: RenderedClip, cache: Path) -> PoseSequence:
     finally:
         pose.close()
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, xy=seq.xy_px, vis=seq.visibility, depth=seq.depth, t=seq.times_s,
-             size=np.array(seq.frame_size), name=np.array(seq.backend))
+    np.savez(
+        path,
+        xy=seq.xy_px,
+        vis=seq.visibility,
+        depth=seq.depth,
+        t=seq.times_s,
+        size=np.array(seq.frame_size),
+        name=np.array(seq.backend),
+    )
     return seq
 
 
@@ -188,29 +217,31 @@ def evaluate(case: Case, cache: Path) -> Row:
     seq = _pose(clip, cache)
     nan = float("nan")
     drop_true = _truth_mean(clip, "pelvic_drop_deg")
-    base = dict(case=case, drop_true=drop_true, cat_true=category(drop_true, *DROP_EDGES_DEG),
-                lean_true=_truth_mean(clip, "lateral_lean_deg"), width_true=clip.truth.step_width_cm,
-                arm_true=_truth_mean(clip, "arm_cross_cm"), si_true=clip.truth.step_time_si_pct)
+    row = Row(case=case, view=None, error=None, drop_true=drop_true, drop=nan, drop_source="",
+              cat_true=category(drop_true, *DROP_EDGES_DEG), cat=None,
+              lean_true=_truth_mean(clip, "lateral_lean_deg"), lean=nan,
+              width_true=clip.truth.step_width_cm, width=nan,
+              arm_true=_truth_mean(clip, "arm_cross_cm"), arm=nan,
+              si_true=clip.truth.step_time_si_pct, si=nan)  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         options = AnalyzeOptions(height_cm=clip.truth.height_m * 100, out_dir=Path(tmp))
         try:
             result = analyze_clip(clip.path, options, backend=ReplayPose(seq))
         except InputError as exc:
-            return Row(view=None, error=exc.message, drop=nan, drop_source="", cat=None, lean=nan,
-                       width=nan, arm=nan, si=nan, **base)  # type: ignore[arg-type]
+            return replace(row, error=exc.message)
     a = result.analysis
     if not isinstance(a, RearAnalysis):
-        return Row(view=result.estimate.view, error=None, drop=nan, drop_source="", cat=None,
-                   lean=nan, width=nan, arm=nan, si=nan, **base)  # type: ignore[arg-type]
+        return replace(row, view=result.estimate.view)
     m = a.metrics.metrics
 
     def value(name: str) -> float:
         return m[name].value if name in m and m[name].n else nan
 
-    return Row(view="rear", error=None, drop=a.metrics.pelvic_drop.value_deg,
-               drop_source=a.metrics.pelvic_drop.source, cat=a.metrics.pelvic_drop.category,
-               lean=value("lateral_lean_deg"), width=value("step_width_cm"), arm=value("arm_cross_cm"),
-               si=a.metrics.asymmetry["rear_step_time_si_pct"], **base)  # type: ignore[arg-type]
+    drop = a.metrics.pelvic_drop
+    return replace(row, view="rear", drop=drop.value_deg, drop_source=drop.source,
+                   cat=drop.category, lean=value("lateral_lean_deg"),
+                   width=value("step_width_cm"), arm=value("arm_cross_cm"),
+                   si=a.metrics.asymmetry["rear_step_time_si_pct"])  # fmt: skip
 
 
 def _f(x: float, digits: int = 1) -> str:
@@ -338,4 +369,4 @@ def rear_section(cache_dir: Path) -> str:
 
 if __name__ == "__main__":
     cache = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".cache/accuracy-rear")
-    print(rear_section(cache))
+    print(rear_section(cache))  # noqa: T201
