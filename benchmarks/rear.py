@@ -56,12 +56,15 @@ def baseline(path: Path) -> float:
     cap = cv2.VideoCapture(str(path))
     fps = cap.get(cv2.CAP_PROP_FPS)
     pose = MediaPipePose()
-    frames, xy, vis, times = [], [], [], []
+    frames: list[np.ndarray] = []
+    xy: list[np.ndarray] = []
+    vis: list[np.ndarray] = []
+    times: list[float] = []
     while True:
         ok, bgr = cap.read()
         if not ok:
             break
-        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        rgb = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
         r = pose.detect(rgb, len(times) / fps)
         frames.append(rgb)
         times.append(len(times) / fps)
@@ -83,13 +86,11 @@ def main(seconds: float) -> None:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         stages: dict[str, float] = {}
-        last = [time.perf_counter(), ""]
+        started: dict[str, float] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             now = time.perf_counter()
-            if stage != last[1]:
-                last[:] = [now, stage]
-            stages[stage] = now - float(last[0])
+            stages[stage] = now - started.setdefault(stage, now)
 
         analyze_clip(c.path, AnalyzeOptions(height_cm=175, out_dir=Path(tmp)), progress=progress)
     ours = time.perf_counter() - start

@@ -369,4 +369,4 @@ def rear_section(cache_dir: Path) -> str:
 
 if __name__ == "__main__":
     cache = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".cache/accuracy-rear")
-    print(rear_section(cache))  # noqa: T201
+    print(rear_section(cache))

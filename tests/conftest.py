@@ -8,6 +8,8 @@ Set ``BACKSTRIDE_TEST_PG`` to point at another server.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -116,3 +118,29 @@ def synth_clip() -> Callable[..., RenderedClip]:
         return render_clip(spec, path)
 
     return get
+
+
+# ---------------------------------------------------------------- the real command
+Run = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def cli(home: Path) -> Run:
+    """``cli("runner", "list")`` runs ``python -m backstride runner list`` and returns it."""
+
+    def run(
+        *args: str, input: str | None = None, db: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "BACKSTRIDE_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1"}
+        if db:
+            env["BACKSTRIDE_DB"] = db
+        return subprocess.run(
+            [sys.executable, "-m", "backstride", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            input=input,
+            timeout=900,
+        )
+
+    return run

@@ -46,7 +46,7 @@ GRID = [
     pytest.param({"pelvic_drop_deg": 6.5, "step_width_cm": -5.0}, id="crossover"),
     pytest.param({"step_width_cm": 10.0, "arm_cross_cm": 5.0}, id="wide-arms-across"),
     pytest.param(
-        {"step_time_asymmetry_pct": 10.0, "pelvic_drop_deg": 9.5},
+        {"step_time_asymmetry_pct": 10.0, "lateral_lean_deg": 6.0},
         id="asymmetric",
     ),
     pytest.param({"mode": "overground", "pelvic_drop_deg": 3.0}, id="overground"),

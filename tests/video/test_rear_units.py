@@ -36,8 +36,8 @@ def test_view_checks_word_the_mismatch() -> None:
     assert check_view(est("rear", 85), "rear", "a.mp4") == []
     [issue] = check_view(est("side", 8), "rear", "a.mp4")
     assert issue.level == "error" and issue.message == (
-        "a.mp4 was given as a rear view but looks filmed from the side (the camera is about 8 "
-        "deg from side-on); use --view side or --view auto"
+        "the runner is not seen from behind: a.mp4 was given as a rear view but looks filmed "
+        "from the side (the camera is about 8 deg from side-on); use --view side or --view auto"
     )
     [issue] = check_view(est(None, 45), "auto", "a.mp4")
     assert issue.code == "view_unclear" and "about 45 deg from side-on" in issue.message

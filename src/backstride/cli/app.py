@@ -7,8 +7,12 @@ import typer
 from backstride import __version__
 from backstride.cli import db as db_cmd
 from backstride.cli import demo as demo_cmd
+from backstride.cli import plan as plan_cmd
 from backstride.cli import runner as runner_cmd
+from backstride.cli import session as session_cmd
+from backstride.cli import shoes as shoes_cmd
 from backstride.cli import symptoms as symptoms_cmd
+from backstride.cli import training as training_cmd
 from backstride.cli import video as video_cmd
 from backstride.cli.state import AppState, console
 
@@ -55,3 +59,7 @@ app.command("checkin")(symptoms_cmd.checkin)
 app.add_typer(symptoms_cmd.triage_app, name="triage")
 app.add_typer(symptoms_cmd.pain_app, name="pain")
 app.add_typer(video_cmd.app, name="video")
+app.command("plan")(plan_cmd.plan)
+app.add_typer(session_cmd.app, name="session")
+app.add_typer(training_cmd.app, name="training")
+app.add_typer(shoes_cmd.app, name="shoes")

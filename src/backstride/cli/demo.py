@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from backstride.cli.progress import stage_progress
 from backstride.cli.state import console
 
 
@@ -13,10 +14,11 @@ def demo(
     ctx: typer.Context,
     out: Path = typer.Option(Path("out/demo"), "--out", help="Where to write the demo files."),
 ) -> None:
-    """Render a synthetic runner and training history and show where they are."""
+    """Render a synthetic runner (side and rear), write a check-in and a training history."""
     from backstride.synth.demo import write_demo_inputs
 
-    inputs = write_demo_inputs(out)
+    with stage_progress() as report:
+        inputs = write_demo_inputs(out, progress=report)
     console.print("[bold]backstride demo[/]: synthetic inputs written")
     for label, path in inputs.items():
         console.print(f"  {label}: {path}")

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast, get_args
 
 import typer
-from rich.progress import (
-    BarColumn,
-    Progress,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from backstride.cli.state import console, err_console, state
@@ -105,27 +96,6 @@ def print_summary(analysis: VideoAnalysis) -> None:
         console.print("no findings: every measure is within its usual range")
     for f in analysis.findings:
         console.print(f"[bold]{f.title}[/] ({f.severity}): {f.explanation}")
-
-
-@contextmanager
-def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
-    """A rich progress bar per pipeline stage; yields the ``progress(stage, done, total)``."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(STAGE_NAMES.get(stage, stage), total=total)
-            bar.update(tasks[stage], completed=done, total=max(total, done))
-
-        yield report
 
 
 def report_side(

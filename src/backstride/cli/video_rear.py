@@ -10,8 +10,9 @@ from pathlib import Path
 
 from rich.table import Table
 
+from backstride.cli.progress import stage_progress
 from backstride.cli.state import console, err_console
-from backstride.cli.video import print_summary, progress_bar, report_side, store_and_say
+from backstride.cli.video import STAGE_NAMES, print_summary, report_side, store_and_say
 from backstride.store import Database
 from backstride.video.analyze import AnalyzeOptions, VideoAnalysis
 from backstride.video.analyze_rear import LOW_CONFIDENCE_ONLY, RearAnalysis
@@ -156,7 +157,7 @@ def run_analysis(
     runner: str | None,
 ) -> None:
     """Analyse one clip (as the view it shows, or as asked) or a side + rear pair."""
-    with progress_bar() as progress:
+    with stage_progress(STAGE_NAMES) as progress:
         if len(videos) == 2:
             combined = analyze_pair((videos[0], videos[1]), options, progress=progress)
         else:

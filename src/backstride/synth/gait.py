@@ -42,8 +42,21 @@ from backstride.synth.kinematics import (
 G_MPS2 = 9.81
 #: A foot steeper than this at toe-off is not a plausible runner (the leg could not reach).
 MIN_TOE_OFF_PITCH_DEG = -60.0
-#: The knee is never straighter than this in late stance: the heel rises instead.
-MIN_KNEE_FLEXION_DEG = 10.0
+#: Knee flexion floor in late stance, falling from 30 deg at 55% of contact to 12 deg at toe-off:
+#: when the hip moves ahead the heel rises instead of the knee locking, and the knee keeps
+#: extending through push-off until the foot leaves the ground, as in real running (Novacheck
+#: 1998, Gait Posture 7:77: knee extension peaks near toe-off).
+KNEE_FLOOR_FROM_DEG, KNEE_FLOOR_AT_TOE_OFF_DEG, KNEE_FLOOR_START = 30.0, 12.0, 0.55
+MIN_KNEE_FLEXION_DEG = KNEE_FLOOR_AT_TOE_OFF_DEG
+
+
+def knee_floor_rad(s: Array) -> Array:
+    """The least knee flexion allowed at stance fraction ``s`` (see `KNEE_FLOOR_FROM_DEG`)."""
+    frac = np.clip((s - KNEE_FLOOR_START) / (1.0 - KNEE_FLOOR_START), 0.0, 1.0)
+    late = KNEE_FLOOR_FROM_DEG + (KNEE_FLOOR_AT_TOE_OFF_DEG - KNEE_FLOOR_FROM_DEG) * frac
+    return np.radians(np.where(s >= KNEE_FLOOR_START, late, KNEE_FLOOR_AT_TOE_OFF_DEG))
+
+
 Side = Literal["left", "right"]
 SIDES: tuple[Side, Side] = ("right", "left")
 OTHER: dict[Side, Side] = {"right": "left", "left": "right"}
@@ -140,6 +153,23 @@ def plausible_speed_mps(
     return reach / (contact_ms / 1000.0)
 
 
+def min_vertical_oscillation_cm(cadence_spm: float, contact_ms: float) -> float:
+    """The least vertical oscillation a runner with this timing can have, cm.
+
+    In flight the pelvis is ballistic: rising and falling for the flight time ``tf`` lifts it
+    ``g tf^2 / 8`` above take-off; the stance dip that hands over between two flights adds
+    ``v c / 4`` with ``v = g tf / 2`` and ``c`` the contact time.
+
+    Examples
+    --------
+    >>> round(min_vertical_oscillation_cm(170, 230), 1)
+    4.3
+    """
+    contact = contact_ms / 1000.0
+    flight = 60.0 / cadence_spm - contact
+    return 100.0 * (G_MPS2 * flight**2 / 8.0 + 0.25 * (G_MPS2 * flight / 2.0) * contact)
+
+
 class StanceState(BaseModel):
     """Sagittal pose of a leg at one instant, used to join stance and swing smoothly."""
 
@@ -213,16 +243,12 @@ class GaitModel:
     def _stance_dip_extra_m(self) -> float:
         """Extra stance dip (beyond the ballistic hand-over) making the requested oscillation."""
         p = self.params
-        flight = p.step_s - p.contact_ms / 1000.0
-        apex = G_MPS2 * flight**2 / 8.0
-        v = G_MPS2 * flight / 2.0
-        hermite_dip = 0.25 * v * p.contact_ms / 1000.0
-        extra = p.vertical_oscillation_cm / 100.0 - apex - hermite_dip
+        need_cm = min_vertical_oscillation_cm(p.cadence_spm, p.contact_ms)
+        extra = (p.vertical_oscillation_cm - need_cm) / 100.0
         if extra < 0:
-            need = 100 * (apex + hermite_dip)
             raise ValueError(
                 f"vertical oscillation {p.vertical_oscillation_cm} cm is below the "
-                f"{need:.1f} cm that this flight time and contact time imply"
+                f"{need_cm:.1f} cm that this flight time and contact time imply"
             )
         return extra
 
@@ -361,9 +387,9 @@ class GaitModel:
             return np.where(on_heel, via_heel, toe_contact + rotate_xy(toe_to_ankle, pitch))
 
         ankle2 = ankle_for(pitch)
-        # Heel rise forced by the leg length: after foot-flat, pivot on the toe with the pitch
-        # that keeps the knee at MIN_KNEE_FLEXION_DEG wherever the profile would over-stretch.
-        span_max = leg_span_m(b.thigh_m, b.shank_m, np.radians(MIN_KNEE_FLEXION_DEG))
+        # Heel rise forced by the leg: after foot-flat, pivot on the toe with the pitch that
+        # keeps the knee at its late-stance floor wherever the profile would straighten it more.
+        span_max = leg_span_m(b.thigh_m, b.shank_m, knee_floor_rad(s0))
         lateral = self._foot_z(side) - hip[:, 2]
         sag_max = np.sqrt(np.clip(span_max**2 - lateral**2, 1e-9, None))
         too_far = np.linalg.norm(ankle2 - hip[:, :2], axis=-1) > sag_max

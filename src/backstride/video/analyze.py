@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from backstride.findings import Confidence, Finding
 from backstride.video.decode import VideoInfo, iter_frames, probe
 from backstride.video.encode import VideoWriter
-from backstride.video.estimate import estimate_pose
+from backstride.video.estimate import estimate_pose, pose_workers
 from backstride.video.events import foot_height
 from backstride.video.export import write_keypoints_csv, write_trc
 from backstride.video.findings import load_thresholds, side_view_findings
@@ -107,13 +107,15 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 def _pose(info: VideoInfo, backend: PoseBackend | None, progress: Progress) -> Any:
-    owned = backend is None
-    model = backend or MediaPipePose()
+    models = [backend] if backend is not None else [MediaPipePose() for _ in range(pose_workers())]
     try:
-        return estimate_pose(info, model, progress=lambda d, t: progress("pose", d, t))
+        return estimate_pose(
+            info, models, progress=lambda d, t: progress("pose", d, t), face_right=True
+        )
     finally:
-        if owned:
-            model.close()
+        if backend is None:
+            for model in models:
+                model.close()
 
 
 def _quality(
@@ -183,14 +185,13 @@ def _key_frames(
     idx_clean = nearest_indices(traj.times_s, times)
     targets: dict[int, list[int]] = {}
     paths: list[Path] = []
-    frame_times = []
-    for frame in iter_frames(info):
-        frame_times.append(frame.time_s)
-    frame_times_arr = np.array(frame_times)
-    for j, k in enumerate(nearest_indices(frame_times_arr, times)):
+    for j, k in enumerate(nearest_indices(result.pose.times_s, times)):
         targets.setdefault(k, []).append(j)
     done = 0
+    last = max(targets)
     for frame in iter_frames(info):
+        if frame.index > last:
+            break
         for j in targets.get(frame.index, []):
             _, label, stem, is_strike = wanted[j]
             side = stem.split("_")[0]

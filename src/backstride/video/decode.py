@@ -162,7 +162,8 @@ def iter_frames(
                 w, h = frame.width, frame.height
                 if scale < 1.0:
                     w, h = int(round(w * scale / 2) * 2), int(round(h * scale / 2) * 2)
-                image = frame.to_ndarray(format="rgb24", width=w, height=h)
+                # AREA: proper downsampling, and about 1.4x faster than FFmpeg's default bicubic
+                image = frame.to_ndarray(format="rgb24", width=w, height=h, interpolation="AREA")
                 yield Frame(index=index, time_s=t_real, image=_upright(image, info.rotation_deg))
                 index += 1
         except av.error.FFmpegError as exc:

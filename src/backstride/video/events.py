@@ -8,11 +8,10 @@ Our method, built and checked on synthetic runners (docs/accuracy.md):
   a panning camera are all handled alike.
 - **Strike** is where the tangent of the descending height curve meets the floor: pose models
   round off the touchdown corner, and a plain threshold would be late.
-- **Toe-off** is the median of three cues, because each fails differently: the lowest point
-  rising through the contact height (pose toe points lift a little early on a steep foot), the
+- **Toe-off** is the knee's peak extension in late stance (Fellin 2010), falling back to the
   toe ceasing to move back relative to the pelvis at stance speed (Zeni's idea, on velocity),
-  and the knee's peak extension in late stance (Fellin 2010). Their spread is the event's
-  uncertainty.
+  then to the lowest point rising through the contact height (pose toe points lift early on a
+  steep foot). The spread of the three is the event's uncertainty.
 
 Two published methods run on the same landmarks for comparison:
 
@@ -161,34 +160,39 @@ def _knee_flexion_deg(sig: FootSignals) -> Array:
     return 180.0 - np.degrees(np.arccos(np.clip(cos, -1, 1)))
 
 
-def _toe_off_cues(sig: FootSignals, height: Array, strike_i: int, stop: int) -> list[float]:
-    """The three toe-off estimates for the contact spanning samples [strike_i, stop)."""
+def _toe_off_cues(sig: FootSignals, height: Array, strike_i: int, stop: int) -> dict[str, float]:
+    """Toe-off estimates for the contact spanning samples [strike_i, stop), by cue name."""
     t = sig.times_s
     n = len(t)
-    cues = []
-    if stop < n:  # 1. the lowest point rises through the contact height
-        cues.append(_crossing(t, height, stop - 1, stop, CONTACT_HEIGHT))
+    cues: dict[str, float] = {}
+    if stop < n:  # the lowest point rises through the contact height
+        cues["height"] = _crossing(t, height, stop - 1, stop, CONTACT_HEIGHT)
     mid = strike_i + (stop - strike_i) // 2
     end = min(n, stop + max(2, (stop - strike_i) // 2))
-    # 2. the toe stops moving back at stance speed relative to the pelvis
+    # the toe stops moving back at stance speed relative to the pelvis
     rel_v = np.gradient(sig.direction * (sig.toe[:, 0] - sig.pelvis_x), t)
     stance_v = np.nanmedian(rel_v[strike_i + (stop - strike_i) // 5 : mid + 1])
     if np.isfinite(stance_v) and stance_v < 0:
         up = np.flatnonzero(rel_v[mid:end] > 0.5 * stance_v)
         if up.size and mid + up[0] > 0:
             k = mid + up[0]
-            cues.append(_crossing(t, rel_v, k - 1, k, 0.5 * stance_v))
-    # 3. the knee's peak extension in late stance / early swing
+            cues["velocity"] = _crossing(t, rel_v, k - 1, k, 0.5 * stance_v)
+    # the knee's peak extension in late stance / early swing (sub-frame by a parabola)
     flex = _knee_flexion_deg(sig)[mid:end]
     if np.isfinite(flex).sum() >= 3:
         i = int(np.nanargmin(flex))
         if 0 < i < len(flex) - 1 and np.all(np.isfinite(flex[i - 1 : i + 2])):
-            k = mid + i
             a, b, c = flex[i - 1], flex[i], flex[i + 1]
             denom = a - 2 * b + c
             shift = float(np.clip(0.5 * (a - c) / denom, -1, 1)) if denom else 0.0
-            cues.append(float(t[k] + shift * (t[1] - t[0])))
+            cues["knee"] = float(t[mid + i] + shift * (t[1] - t[0]))
     return cues
+
+
+#: Toe-off cues in order of preference. Peak knee extension was the best kinematic toe-off
+#: marker against force plates (Fellin 2010) and the least biased here (docs/accuracy.md); the
+#: height crossing fires early because pose models place the toe point behind the toe tip.
+TOE_OFF_PREFERENCE = ("knee", "velocity", "height")
 
 
 def detect_contacts(sig: FootSignals, *, side: str, confidence: float = 1.0) -> FootEvents:
@@ -202,13 +206,14 @@ def detect_contacts(sig: FootSignals, *, side: str, confidence: float = 1.0) -> 
         if (stop - start) * dt < MIN_CONTACT_S:
             continue
         strike = _strike_time(t, height, start) if start > 0 else float("nan")
-        cues = _toe_off_cues(sig, height, start, stop) if stop < len(t) else []
-        # cues must fall after mid-contact and within half a contact after it ended
+        found = _toe_off_cues(sig, height, start, stop) if stop < len(t) else {}
+        # cues must fall after mid-contact and within 120 ms after the contact ended
         lo, hi = t[start] + 0.5 * (t[stop - 1] - t[start]), t[min(stop, len(t) - 1)] + 0.12
-        cues = [c for c in cues if lo < c < hi]
+        cues = {k: v for k, v in found.items() if lo < v < hi}
+        chosen = next((cues[k] for k in TOE_OFF_PREFERENCE if k in cues), float("nan"))
         strikes.append(strike)
-        toe_offs.append(float(np.median(cues)) if cues else float("nan"))
-        spreads.append(float(np.ptp(cues)) if len(cues) > 1 else float("nan"))
+        toe_offs.append(chosen)
+        spreads.append(float(np.ptp(list(cues.values()))) if len(cues) > 1 else float("nan"))
     return FootEvents(
         side=side,
         strikes_s=np.asarray(strikes),

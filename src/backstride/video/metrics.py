@@ -165,6 +165,16 @@ def _at_midstance(inp: SideViewInput, side: str, times: Array) -> dict[str, Arra
     }
 
 
+def _cadence(inp: SideViewInput, near_strides: Array) -> MetricSummary:
+    """Cadence from one stride time fitted to all strikes; per-stride values for the spread."""
+    order = sorted(inp.events, key=lambda side: side != inp.near_side)  # near foot first
+    stride = sg.stride_time_fit_s([inp.events[side].all_strikes() for side in order])
+    summary = MetricSummary.of("cadence_spm", 120.0 / near_strides)
+    if stride == stride and summary.n:
+        summary = summary.model_copy(update={"value": 120.0 / stride})
+    return summary
+
+
 def leg_length_px(xy: Array) -> float:
     """Leg length in pixels: hip-knee plus knee-ankle, median over frames, both legs."""
     lengths = [
@@ -212,7 +222,7 @@ def measure_side_view(inp: SideViewInput) -> SideViewMetrics:
     )
     step_s = np.array([s for _, s in steps])
     m: dict[str, MetricSummary] = {
-        "cadence_spm": MetricSummary.of("cadence_spm", 120.0 / stride_times),
+        "cadence_spm": _cadence(inp, stride_times),
         "step_time_ms": MetricSummary.of("step_time_ms", 1000 * step_s),
         "contact_ms": MetricSummary.of(
             "contact_ms", 1000 * np.asarray(gct[inp.near_side]), timing_conf

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,21 +56,28 @@ class PoseBackend(Protocol):
         ...
 
 
+#: File descriptor 2 is process-wide: pose workers in parallel threads must not interleave
+#: silencing it, or one thread saves the other's /dev/null as "the real stderr" and every later
+#: message (our error lines included) is lost.
+_STDERR_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _quiet_stderr() -> Iterator[None]:
     """Silence the C++ logging mediapipe prints when a graph starts (it is not actionable)."""
-    try:
-        fd = os.dup(2)
-    except OSError:  # no real stderr (e.g. captured by pytest): nothing to silence
-        yield None
-        return
-    with Path(os.devnull).open("w") as devnull:
-        os.dup2(devnull.fileno(), 2)
+    with _STDERR_LOCK:
         try:
+            fd = os.dup(2)
+        except OSError:  # no real stderr (e.g. captured by pytest): nothing to silence
             yield None
-        finally:
-            os.dup2(fd, 2)
-            os.close(fd)
+            return
+        with Path(os.devnull).open("w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            try:
+                yield None
+            finally:
+                os.dup2(fd, 2)
+                os.close(fd)
 
 
 #: Calls during which mediapipe's C++ start-up logging is silenced.

@@ -121,6 +121,11 @@ def track_rear(seq: PoseSequence) -> RearTracking:
         "right": lowest_point_y(xy[:, L.RIGHT_HEEL, 1], xy[:, L.RIGHT_FOOT_INDEX, 1]),
         "left": lowest_point_y(xy[:, L.LEFT_HEEL, 1], xy[:, L.LEFT_FOOT_INDEX, 1]),
     }
+    raw = traj.xy_unfiltered_px  # touchdown is a sharp corner: read it before the low-pass
+    touch = {
+        "right": lowest_point_y(raw[:, L.RIGHT_HEEL, 1], raw[:, L.RIGHT_FOOT_INDEX, 1]),
+        "left": lowest_point_y(raw[:, L.LEFT_HEEL, 1], raw[:, L.LEFT_FOOT_INDEX, 1]),
+    }
     leg_px = leg_length_px(xy)
     windows = support_windows(traj.times_s, low["right"], low["left"])
     return RearTracking(
@@ -130,7 +135,7 @@ def track_rear(seq: PoseSequence) -> RearTracking:
         from_front=front,
         front_agreement=agree,
         leg_px=leg_px,
-        windows=landings(windows, traj.times_s, low, leg_px),
+        windows=landings(windows, traj.times_s, touch, leg_px),
         swaps_fixed=swaps,
     )
 

@@ -53,13 +53,15 @@ def check_view(estimate: ViewEstimate, asked: str, path_name: str) -> list[Quali
         return []
     fix = "--view rear" if seen == "rear" else "--view side"
     where = "from behind (or in front)" if seen == "rear" else "from the side"
+    wanted = "from the side" if asked == "side" else "from behind"
     return [
         QualityIssue(
             code="wrong_view",
             level="error",
             message=(
-                f"{path_name} was given as a {asked} view but looks filmed {where} (the camera is "
-                f"about {estimate.angle_deg:.0f} deg from side-on); use {fix} or --view auto"
+                f"the runner is not seen {wanted}: {path_name} was given as a {asked} view but "
+                f"looks filmed {where} (the camera is about {estimate.angle_deg:.0f} deg from "
+                f"side-on); use {fix} or --view auto"
             ),
         )
     ]

@@ -124,14 +124,60 @@ def step_times_s(strikes: list[tuple[float, str]]) -> list[tuple[str, float]]:
 
 
 def cadence_spm(stride_times: Array) -> float:
-    """Cadence from stride times (same-foot strike to strike): 120 / median stride time.
-
-    Strides are used rather than steps because both strikes of a stride come from the same foot,
-    the one seen best.
-    """
+    """Cadence from stride times (same-foot strike to strike): 120 / median stride time."""
     if stride_times.size == 0:
         return float("nan")
     return float(120.0 / np.median(stride_times))
+
+
+def _fit_stride(feet: list[Array], rough: float) -> float:
+    """Least-squares stride time over strikes numbered by stride, per-foot offsets, with the
+    strikes more than a quarter stride off the fit dropped once."""
+    rows, times = [], []
+    for k, s in enumerate(feet):
+        for ni, ti in zip(np.round((s - s[0]) / rough), s, strict=True):
+            onehot = np.zeros(len(feet))
+            onehot[k] = 1.0
+            rows.append([*onehot, ni])
+            times.append(ti)
+    a, y = np.asarray(rows), np.asarray(times)
+    keep = np.ones(len(y), dtype=bool)
+    stride = rough
+    for _ in range(2):
+        if keep.sum() < len(feet) + 1:
+            break
+        coef, *_ = np.linalg.lstsq(a[keep], y[keep], rcond=None)
+        stride = float(coef[-1])
+        keep = np.abs(y - a @ coef) < 0.25 * stride
+    return stride
+
+
+def stride_time_fit_s(strikes_by_foot: list[Array]) -> float:
+    """One stride time fitted to the strikes (near foot first), in seconds.
+
+    Each foot's strikes are numbered by stride (a missed strike leaves a gap in the numbers, not
+    a double stride) and ``t = offset + stride * n`` is fitted by least squares, dropping strikes
+    more than a quarter stride off the fit. The near foot's fit is the answer unless the far
+    foot's own fit agrees within 2%, in which case both feet are fitted together. Using every
+    event, this is several times less noisy than a median of a few stride differences.
+
+    Examples
+    --------
+    >>> right = np.array([0.10, 0.805, 1.51, 2.92])  # one strike missed
+    >>> left = np.array([0.455, 1.16, 1.865, 2.57])
+    >>> round(stride_time_fit_s([right, left]), 3)
+    0.705
+    """
+    feet = [s for s in strikes_by_foot if s.size > 1]
+    if not feet or feet[0] is not strikes_by_foot[0]:
+        return float("nan")
+    rough = float(np.median(np.diff(feet[0])))
+    near = _fit_stride(feet[:1], rough)
+    if len(feet) > 1 and feet[1].size >= 3:
+        far = _fit_stride(feet[1:2], rough)
+        if abs(far - near) < 0.02 * near:
+            return _fit_stride(feet[:2], rough)
+    return near
 
 
 def symmetry_index_pct(right: float, left: float) -> float:

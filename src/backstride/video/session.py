@@ -1,6 +1,7 @@
 """Analyse a clip whatever its view, or a side and a rear clip of one session together.
 
-The pose model runs once per clip, and the waistband is read in the same pass
+The pose model runs once per clip (twice for a side view of a runner facing left, which the
+side-view analysis estimates on mirrored frames), and the waistband is read in the same pass
 (`pelvis_line.WaistbandRecorder`): the landmarks decide the view (`view.estimate_view`), then go
 to the side-view analysis (`analyze.analyze_video`, through a `ReplayPose` backend so nothing is
 estimated twice) or to the rear-view analysis (`analyze_rear.analyze_rear`). A view asked for
@@ -26,7 +27,7 @@ from backstride.video.analyze import (
 from backstride.video.analyze_rear import RearAnalysis, analyze_rear
 from backstride.video.combined import CombinedAnalysis, combine
 from backstride.video.decode import VideoInfo, probe
-from backstride.video.estimate import estimate_pose
+from backstride.video.estimate import FACING_FRAMES, _faces_left, estimate_pose, pose_workers
 from backstride.video.pelvis_line import WaistbandRecorder
 from backstride.video.pose import MediaPipePose, PoseBackend, PoseSequence
 from backstride.video.quality import check_detection, check_frame_rate, raise_for_errors
@@ -67,31 +68,47 @@ def look(
     """Decode, find the runner and decide the view; refuse a view the keypoints contradict."""
     info = probe(path, capture_fps=options.capture_fps)
     raise_for_errors(check_frame_rate(info.capture_fps), str(path))
-    recorder = WaistbandRecorder(backend or MediaPipePose())
+    owned = [MediaPipePose() for _ in range(pose_workers())] if backend is None else []
+    models: list[PoseBackend] = [backend] if backend is not None else list(owned)
+    recorders = [WaistbandRecorder(b) for b in models]  # one per worker thread
     try:
-        seq = estimate_pose(info, recorder, progress=lambda d, t: progress("pose", d, t))
+        seq = estimate_pose(info, recorders, progress=lambda d, t: progress("pose", d, t))
     finally:
-        if backend is None:
-            recorder.close()
+        for model in owned:
+            model.close()
     raise_for_errors(check_detection(seq), str(path))
     estimate = estimate_view(seq)
     raise_for_errors(check_view(estimate, view, path.name), str(path))
-    return Looked(info=info, pose=seq, waistband_deg=recorder.tilts(seq.times_s), estimate=estimate)
+    waistband = np.fmax.reduce([r.tilts(seq.times_s) for r in recorders])  # each saw some frames
+    return Looked(info=info, pose=seq, waistband_deg=waistband, estimate=estimate)
+
+
+def replay_keeps_orientation(seq: PoseSequence) -> bool:
+    """Whether the side-view analysis, given these landmarks to replay, would use them as they
+    are: it analyses a runner facing left on mirrored frames (`estimate.estimate_pose` with
+    ``face_right``, where BlazePose's toe-off landmarks are better), and stored landmarks cannot
+    be replayed onto mirrored frames. The same decision as there, on the first detected frames.
+    """
+    rows = [(seq.xy_px[i], seq.visibility[i], seq.depth[i]) for i in range(seq.times_s.size)]
+    return all(
+        _faces_left(rows[:n]) is False for n in (FACING_FRAMES, 2 * FACING_FRAMES, len(rows))
+    )
 
 
 def finish(looked: Looked, options: AnalyzeOptions, *, progress: Progress = _noop) -> ClipResult:
     """Run the analysis of the view the clip shows."""
     if looked.estimate.view == "side":
+        side_options = options.model_copy(update={"view": "side"})
+        if not replay_keeps_orientation(looked.pose):  # facing left: estimated again, mirrored
+            side = analyze_video(looked.info.path, side_options, progress=progress)
+            return ClipResult(analysis=side, estimate=looked.estimate)
 
         def quiet_pose(stage: str, done: int, total: int) -> None:
             if stage != "pose":  # the landmarks are replayed, not estimated again
                 progress(stage, done, total)
 
         side = analyze_video(
-            looked.info.path,
-            options.model_copy(update={"view": "side"}),
-            backend=ReplayPose(looked.pose),
-            progress=quiet_pose,
+            looked.info.path, side_options, backend=ReplayPose(looked.pose), progress=quiet_pose
         )
         return ClipResult(analysis=side, estimate=looked.estimate)
     rear = analyze_rear(
