@@ -1,7 +1,8 @@
 """Accuracy of the rear view on synthetic runners: the markdown section of docs/accuracy.md.
 
 ``rear_section(cache_dir)`` renders every clip of the grid (cached by spec and generator
-version), runs the real pose model once per clip (landmarks cached too), analyses each clip
+version), runs the real pose model once per clip as the command does (its parallel workers;
+landmarks cached too), analyses each clip
 exactly as ``backstride video analyze`` does (`backstride.video.session.analyze_clip`, view
 ``auto``) and compares with the truth the generator knows. ``python scripts/accuracy_rear.py
 [cache_dir]`` prints it (``docs/accuracy-rear.md`` is its output).
@@ -31,7 +32,7 @@ from backstride.synth.render import ClipSpec, RenderedClip, render_clip
 from backstride.video.analyze import AnalyzeOptions
 from backstride.video.analyze_rear import RearAnalysis
 from backstride.video.decode import probe
-from backstride.video.estimate import estimate_pose
+from backstride.video.estimate import estimate_pose, pose_workers
 from backstride.video.frontal import category
 from backstride.video.pose import MediaPipePose, PoseSequence
 from backstride.video.rear_metrics import DROP_EDGES_DEG
@@ -167,11 +168,12 @@ def _pose(clip: RenderedClip, cache: Path) -> PoseSequence:
     if path.exists():
         d = np.load(path)
         return PoseSequence(d["xy"], d["vis"], d["depth"], d["t"], tuple(d["size"]), str(d["name"]))
-    pose = MediaPipePose()
+    models = [MediaPipePose() for _ in range(pose_workers())]  # as the command runs it
     try:
-        seq = estimate_pose(probe(clip.path), pose)
+        seq = estimate_pose(probe(clip.path), models)
     finally:
-        pose.close()
+        for model in models:
+            model.close()
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(
         path,
