@@ -342,7 +342,7 @@ WHY = """\
 - *Where the camera is:* 10 deg off straight behind, tilted +-4-5 deg (detected and removed),
   1.6 m high looking down, or following an overground runner, pelvic drop and lean stay within
   the bars; from the front the forearms hide the waistband and pelvic drop falls back to the hip
-  points (4.2 deg low here, flagged low confidence with a warning).
+  points (4-5 deg low here, flagged low confidence with a warning).
 """
 
 

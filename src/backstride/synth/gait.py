@@ -163,7 +163,7 @@ def min_vertical_oscillation_cm(cadence_spm: float, contact_ms: float) -> float:
     Examples
     --------
     >>> round(min_vertical_oscillation_cm(170, 230), 1)
-    4.3
+    5.3
     """
     contact = contact_ms / 1000.0
     flight = 60.0 / cadence_spm - contact
