@@ -23,11 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from backstride.synth.camera import CameraSpec  # noqa: E402
-from backstride.synth.gait import (  # noqa: E402
-    GaitParams,
-    min_vertical_oscillation_cm,
-    plausible_speed_mps,
-)
+from backstride.synth.gait import GaitParams, consistent_gait  # noqa: E402
 from backstride.synth.render import ClipSpec, RenderedClip, render_clip  # noqa: E402
 from backstride.synth.score import BARS, SideViewScore, score_events, score_side_view  # noqa: E402
 from backstride.video.decode import probe  # noqa: E402
@@ -45,20 +41,9 @@ def gait(
     overstride: float = 12.0,
     lean: float = 6.0,
     mode: str = "treadmill",
-    **kw: float,
 ) -> GaitParams:
-    """A consistent runner: the speed follows from contact time and overstride."""
-    vo = max(8.0, min_vertical_oscillation_cm(cadence, contact) + 1.5)
-    return GaitParams(
-        cadence_spm=cadence,
-        contact_ms=contact,
-        overstride_pct_leg=overstride,
-        trunk_lean_deg=lean,
-        speed_mps=plausible_speed_mps(contact, overstride),
-        vertical_oscillation_cm=vo,
-        mode=mode,
-        **kw,
-    )
+    """A consistent runner: speed and oscillation follow from timing and overstride."""
+    return consistent_gait(cadence, contact, overstride, lean, mode)  # type: ignore[arg-type]
 
 
 def side_grid(quick: bool) -> Iterator[tuple[str, str, ClipSpec]]:

@@ -8,7 +8,7 @@ more there were.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import pydantic
 
@@ -67,3 +67,21 @@ def validate_packaged(model: type[M], data: Any, *, path: str | Path) -> M:
     except pydantic.ValidationError as exc:
         field, problem = describe(exc)
         raise DataError(f"{field}: {problem}", path=path) from None
+
+
+def non_blank(value: str) -> str:
+    """Strip surrounding spaces; an empty result is an error ("must not be blank").
+
+    Examples
+    --------
+    >>> non_blank("  Ana K ")
+    'Ana K'
+    """
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+#: A name or label typed by a user: surrounding spaces removed, never blank.
+NonBlankStr = Annotated[str, pydantic.AfterValidator(non_blank)]

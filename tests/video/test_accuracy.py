@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from backstride.synth.camera import CameraSpec
-from backstride.synth.gait import GaitParams, min_vertical_oscillation_cm, plausible_speed_mps
+from backstride.synth.gait import GaitParams, consistent_gait
 from backstride.synth.render import ClipSpec, RenderedClip
 from backstride.synth.score import BARS, score_side_view
 from backstride.video.decode import probe
@@ -30,15 +30,7 @@ def _gait(
     lean: float = 6,
     mode: str = "treadmill",
 ) -> GaitParams:
-    return GaitParams(
-        cadence_spm=cadence,
-        contact_ms=contact,
-        overstride_pct_leg=overstride,
-        trunk_lean_deg=lean,
-        speed_mps=plausible_speed_mps(contact, overstride),
-        vertical_oscillation_cm=max(8.0, min_vertical_oscillation_cm(cadence, contact) + 1.5),
-        mode=mode,
-    )
+    return consistent_gait(cadence, contact, overstride, lean, mode)  # type: ignore[arg-type]
 
 
 GRID = {

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from backstride.errors import InputError, NotFoundError
 from backstride.store.tables import Artifact, Runner
+from backstride.validation import NonBlankStr
 
 Sex = Literal["female", "male", "other"]
 
@@ -21,19 +22,11 @@ class RunnerProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, max_length=120)
+    name: NonBlankStr = Field(min_length=1, max_length=120)
     height_cm: float | None = Field(default=None, ge=100, le=250)
     birth_year: int | None = Field(default=None, ge=1900)
     sex: Sex | None = None
     notes: str | None = Field(default=None, max_length=4000)
-
-    @field_validator("name")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("must not be blank")
-        return value
 
     @field_validator("birth_year")
     @classmethod

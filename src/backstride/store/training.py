@@ -19,6 +19,7 @@ from backstride.training.activity import Activity, ActivityRecord, Surface
 from backstride.training.dedupe import MAX_START_DIFF, incoming_wins, is_duplicate, representative
 from backstride.training.ingest.results import FileResult, Outcome, ParsedSession, Saved
 from backstride.training.shoes import ShoePair
+from backstride.validation import NonBlankStr
 
 ACTIVITY_COLUMNS = tuple(Activity.model_fields)
 
@@ -174,20 +175,12 @@ class ShoeInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, max_length=120)
+    name: NonBlankStr = Field(min_length=1, max_length=120)
     surface: Surface | None = None
     is_default: bool = False
     initial_km: float = Field(default=0.0, ge=0, le=10000)
     limit_km: float = Field(gt=0, le=10000)
     since: date | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("must not be blank")
-        return value
 
     @field_validator("surface")
     @classmethod

@@ -20,7 +20,7 @@ degrees; internally radians.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -168,6 +168,33 @@ def min_vertical_oscillation_cm(cadence_spm: float, contact_ms: float) -> float:
     contact = contact_ms / 1000.0
     flight = 60.0 / cadence_spm - contact
     return 100.0 * (G_MPS2 * flight**2 / 8.0 + 0.25 * (G_MPS2 * flight / 2.0) * contact)
+
+
+def consistent_gait(
+    cadence_spm: float = 170.0,
+    contact_ms: float = 230.0,
+    overstride_pct_leg: float = 12.0,
+    trunk_lean_deg: float = 6.0,
+    mode: Literal["treadmill", "overground"] = "treadmill",
+    **other: Any,
+) -> GaitParams:
+    """`GaitParams` whose speed and oscillation follow from the timing and overstride given.
+
+    Speed from `plausible_speed_mps`, vertical oscillation at least 1.5 cm above the physical
+    minimum of `min_vertical_oscillation_cm` (and 8 cm when that allows): a grid over cadence,
+    contact and overstride then never asks for an impossible runner.
+    """
+    vo = max(8.0, min_vertical_oscillation_cm(cadence_spm, contact_ms) + 1.5)
+    return GaitParams(
+        cadence_spm=cadence_spm,
+        contact_ms=contact_ms,
+        overstride_pct_leg=overstride_pct_leg,
+        trunk_lean_deg=trunk_lean_deg,
+        speed_mps=plausible_speed_mps(contact_ms, overstride_pct_leg),
+        vertical_oscillation_cm=vo,
+        mode=mode,
+        **other,
+    )
 
 
 class StanceState(BaseModel):

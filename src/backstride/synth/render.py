@@ -11,6 +11,7 @@ held in memory.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -91,7 +92,9 @@ class RenderedClip(BaseModel):
     def save_truth(self) -> Path:
         """Write the truth next to the clip (``<clip>.truth.json``) and return its path."""
         out = self.path.with_suffix(".truth.json")
-        out.write_text(self.model_dump_json())
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
+        tmp.write_text(self.model_dump_json())
+        tmp.replace(out)  # atomic: a parallel test worker never reads half a file
         return out
 
     @classmethod

@@ -6,6 +6,7 @@ is never held in memory. A portrait clip can be stored landscape with a rotation
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -42,7 +43,7 @@ class VideoWriter:
         rotate_portrait: bool = False,
     ) -> None:
         self.path = path
-        self._tmp = path.with_name(f".{path.name}.part")
+        self._tmp = path.with_name(f".{path.name}.{os.getpid()}.part")  # unique per process
         self._rotate = rotate_portrait
         path.parent.mkdir(parents=True, exist_ok=True)
         self._container = av.open(str(self._tmp), "w", format="mp4")
