@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from backstride.store import BlobStore, Database, add_artifact
+from backstride.store import Database, add_artifact, files_and_rows
 from backstride.store.runners import get_runner
 from backstride.store.tables import Assessment
 from backstride.video.analyze import VideoAnalysis, metrics_document
@@ -54,8 +54,7 @@ def store_summary(
     db: Database, runner: str, summary: dict[str, object], files: list[tuple[Path, str]]
 ) -> int:
     """One ``kind="gait"`` assessment with its files as artifacts, in one transaction."""
-    blobs = BlobStore()
-    with db.session() as s:
+    with files_and_rows(db) as (s, blobs):
         r = get_runner(s, runner)
         a = Assessment(
             runner_id=r.id, kind="gait", summary=json.loads(json.dumps(summary, default=str))
