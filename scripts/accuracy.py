@@ -307,12 +307,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "accuracy.md")
     args = parser.parse_args()
     parts = [HEADER, side_section(args.quick)]
-    try:
-        from accuracy_rear import rear_section  # added by the rear-view stage
-    except ImportError:
-        rear_section = None
-    if rear_section is not None:
-        parts.append(rear_section(CACHE))
+    from accuracy_rear import rear_section  # the rear-view stage's section
+
+    parts.append(rear_section(CACHE))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(parts))
     print(f"wrote {args.out}")

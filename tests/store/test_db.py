@@ -123,3 +123,25 @@ def test_unreachable_server_is_a_clear_store_error() -> None:
 def test_bad_url_is_input_error() -> None:
     with pytest.raises(InputError, match="not a database URL"):
         Database.open("nonsense://x")
+
+
+def test_a_failed_store_leaves_no_stray_file(db_url: str, tmp_path: Path) -> None:
+    from backstride.store import files_and_rows
+
+    db = Database.open(db_url)
+    blobs = BlobStore(tmp_path / "blobs")
+    old, new = tmp_path / "old.bin", tmp_path / "new.bin"
+    old.write_bytes(b"kept before")
+    new.write_bytes(b"written by the failing unit")
+    with db.session() as s:
+        r = add_runner(s, RunnerProfile(name="A"))
+        add_artifact(s, blobs, runner_id=r.id, source=old, kind="x", media_type="x")
+        runner_id = r.id
+    with pytest.raises(RuntimeError), files_and_rows(db, blobs) as (s, store):
+        add_artifact(s, store, runner_id=runner_id, source=old, kind="x", media_type="x")
+        add_artifact(s, store, runner_id=runner_id, source=new, kind="x", media_type="x")
+        raise RuntimeError("crash before commit")
+    files = sorted(p.read_bytes() for p in blobs.root.rglob("*") if p.is_file())
+    assert files == [b"kept before"]  # the old blob stays, the new one is gone
+    with db.session() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Artifact)) == 1

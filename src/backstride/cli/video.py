@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast, get_args
 
 import typer
 from rich.table import Table
 
-from backstride.cli.progress import stage_progress
 from backstride.cli.state import console, err_console, state
 from backstride.errors import InputError
-from backstride.video.analyze import AnalyzeOptions, VideoAnalysis, analyze_video
+from backstride.store import Database
+from backstride.video.analyze import AnalyzeOptions, VideoAnalysis
 from backstride.video.findings import load_thresholds
 from backstride.video.sagittal import expected_cadence_spm
+from backstride.video.session import AskedView
 
 app = typer.Typer(help="Analyse running videos.", no_args_is_help=True)
 
-STAGE_NAMES = {"pose": "finding the runner", "frames": "drawing key frames", "video": "annotating"}
+STAGE_NAMES = {
+    "pose": "finding the runner",
+    "frames": "drawing key frames",
+    "video": "annotating",
+    "waistband": "reading the waistband",
+}
 SHOWN = (
     "cadence_spm",
     "contact_ms",
@@ -90,11 +98,37 @@ def print_summary(analysis: VideoAnalysis) -> None:
         console.print(f"[bold]{f.title}[/] ({f.severity}): {f.explanation}")
 
 
+def report_side(
+    analysis: VideoAnalysis, out: Path, db: Database | None, runner: str | None, video: Path
+) -> None:
+    """Print a side-view analysis and store it when a runner is given."""
+    from backstride.cli.video_store import store_analysis
+
+    print_summary(analysis)
+    console.print(
+        f"results: {out}/metrics.json, keypoints.csv, keypoints.trc, "
+        f"{len(analysis.files.get('frames', []))} annotated frames in {out}/frames"
+    )
+    store_and_say(db, runner, lambda d, r: store_analysis(d, r, analysis, video))
+
+
+def store_and_say(
+    db: Database | None, runner: str | None, store: Callable[[Database, str], int]
+) -> None:
+    """Store with ``store(db, runner)`` when a runner was named, and say under which id."""
+    if db is not None and runner is not None:
+        console.print(f"stored as assessment #{store(db, runner)} for {runner}")
+
+
 @app.command("analyze")
 def analyze(
     ctx: typer.Context,
-    videos: list[Path] = typer.Argument(..., help="A side-view video (MP4, MOV...)."),
-    view: str = typer.Option("side", "--view", help="side (rear comes with the rear-view stage)."),
+    videos: list[Path] = typer.Argument(
+        ..., help="One video (side or rear view), or a side and a rear video of one session."
+    ),
+    view: str = typer.Option(
+        "auto", "--view", help="auto (decided from the keypoints), side or rear."
+    ),
     runner: str | None = typer.Option(None, "--runner", help="Store the analysis for this runner."),
     height_cm: float | None = typer.Option(None, "--height-cm", help="Runner's height, cm."),
     treadmill: bool | None = typer.Option(
@@ -108,31 +142,26 @@ def analyze(
         False, "--annotated-video", help="Also write an annotated MP4."
     ),
 ) -> None:
-    """Measure cadence, contact, overstride, angles and oscillation from a side-view video."""
-    from backstride.cli.video_store import runner_height, store_analysis
+    """Measure running gait from a side-view video (cadence, contact, overstride, angles,
+    oscillation), a rear-view video (pelvic drop, lateral lean, crossover, arm crossing), or
+    both views of one session as one assessment."""
+    from backstride.cli.video_rear import run_analysis
+    from backstride.cli.video_store import runner_height
 
-    if view != "side":
-        raise InputError(f"--view {view!r} is not supported here; use --view side")
-    if len(videos) != 1:
-        raise InputError("give one side-view video")
+    if view not in get_args(AskedView):
+        raise InputError(f"--view must be auto, side or rear, not {view!r}")
+    if len(videos) > 2:
+        raise InputError("give one video, or one side-view and one rear-view video")
+    if len(videos) == 2 and view != "auto":
+        raise InputError("with two videos the view of each is detected: leave out --view")
     db = state(ctx).database() if runner else None
     if db is not None and runner is not None and height_cm is None:
         height_cm = runner_height(db, runner)
     options = AnalyzeOptions(
-        view="side",
         height_cm=height_cm,
         treadmill=treadmill,
         capture_fps=capture_fps,
         out_dir=out,
         annotated_video=annotated_video,
     )
-    with stage_progress(STAGE_NAMES) as report:
-        analysis = analyze_video(videos[0], options, progress=report)
-    print_summary(analysis)
-    console.print(
-        f"results: {out}/metrics.json, keypoints.csv, keypoints.trc, "
-        f"{len(analysis.files.get('frames', []))} annotated frames in {out}/frames"
-    )
-    if db is not None and runner is not None:
-        assessment_id = store_analysis(db, runner, analysis, videos[0])
-        console.print(f"stored as assessment #{assessment_id} for {runner}")
+    run_analysis(videos, view=cast(AskedView, view), options=options, db=db, runner=runner)

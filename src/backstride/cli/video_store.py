@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from backstride.store import BlobStore, Database, add_artifact
+from backstride.store import Database, add_artifact, files_and_rows
 from backstride.store.runners import get_runner
 from backstride.store.tables import Assessment
 from backstride.video.analyze import VideoAnalysis, metrics_document
@@ -44,16 +44,23 @@ def gait_summary(analysis: VideoAnalysis) -> dict[str, object]:
 
 def store_analysis(db: Database, runner: str, analysis: VideoAnalysis, video: Path) -> int:
     """Store the analysis and its files for ``runner`` in one transaction; return its id."""
-    blobs = BlobStore()
-    with db.session() as s:
+    files = [(video, "video")]
+    for kind, paths in analysis.files.items():
+        files += [(p, kind) for p in paths]
+    return store_summary(db, runner, gait_summary(analysis), files)
+
+
+def store_summary(
+    db: Database, runner: str, summary: dict[str, object], files: list[tuple[Path, str]]
+) -> int:
+    """One ``kind="gait"`` assessment with its files as artifacts, in one transaction."""
+    with files_and_rows(db) as (s, blobs):
         r = get_runner(s, runner)
-        summary = json.loads(json.dumps(gait_summary(analysis), default=str))
-        a = Assessment(runner_id=r.id, kind="gait", summary=summary)
+        a = Assessment(
+            runner_id=r.id, kind="gait", summary=json.loads(json.dumps(summary, default=str))
+        )
         s.add(a)
         s.flush()
-        files = [(video, "video")]
-        for kind, paths in analysis.files.items():
-            files += [(p, kind) for p in paths]
         for path, kind in files:
             add_artifact(
                 s,

@@ -3,7 +3,7 @@
 The science packages never import this; the CLI, the assessment runner and the web app do.
 """
 
-from backstride.store.artifacts import BlobStore, add_artifact
+from backstride.store.artifacts import BlobStore, add_artifact, files_and_rows
 from backstride.store.db import Database
 
-__all__ = ["BlobStore", "Database", "add_artifact"]
+__all__ = ["BlobStore", "Database", "add_artifact", "files_and_rows"]

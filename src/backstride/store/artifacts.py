@@ -12,7 +12,8 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from backstride.errors import InputError
 from backstride.paths import artifacts_dir
+from backstride.store.db import Database
 from backstride.store.tables import Artifact
 
 CHUNK_BYTES = 1 << 20
@@ -32,6 +34,8 @@ class BlobStore:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or artifacts_dir()
         self.root.mkdir(parents=True, exist_ok=True)
+        #: Blobs this instance put on disk that were not there before (for clean-up on failure).
+        self.created: set[str] = set()
 
     def path_for(self, sha256: str) -> Path:
         """Where the blob with this hash lives (it may not exist)."""
@@ -67,6 +71,7 @@ class BlobStore:
             tmp.unlink()
         else:
             tmp.replace(final)
+            self.created.add(sha256)
         return final
 
     def put_file(self, path: Path) -> tuple[str, int]:
@@ -121,3 +126,24 @@ def add_artifact(
     session.add(artifact)
     session.flush()
     return artifact
+
+
+@contextmanager
+def files_and_rows(
+    db: Database, blobs: BlobStore | None = None
+) -> Iterator[tuple[Session, BlobStore]]:
+    """One unit of work for rows and the files they own.
+
+    Rows are committed together at the end; if anything fails, the blobs this unit put on disk
+    that no row references are removed again, so a failed store leaves no stray file (a blob
+    that existed before is never touched).
+    """
+    store = blobs or BlobStore()
+    store.created = set()
+    try:
+        with db.session() as session:
+            yield session, store
+    except BaseException:
+        with db.session() as session:
+            store.remove_unreferenced(session, store.created)
+        raise

@@ -13,16 +13,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backstride.synth.kinematics import Array
 
-View = Literal["side", "rear"]
+View = Literal["side", "rear", "front"]
 
 
 class CameraSpec(BaseModel):
     """How the synthetic clip is filmed.
 
     ``side="right"`` puts the camera on the runner's right: they run left to right in the image
-    with the right leg nearest. ``yaw_deg`` turns the camera away from perpendicular (side) or
-    straight-behind (rear). ``fill`` is the fraction of the frame height the runner's standing
-    height occupies.
+    with the right leg nearest. ``view="rear"`` films from behind (the runner's right on the
+    image's right), ``view="front"`` from in front, facing the runner. ``yaw_deg`` turns the
+    camera away from perpendicular (side) or straight-behind (rear). ``fill`` is the fraction of
+    the frame height the runner's standing height occupies.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -33,6 +34,7 @@ class CameraSpec(BaseModel):
     height_m: float = Field(default=1.0, ge=0.2, le=2.5)
     yaw_deg: float = Field(default=0.0, ge=-60, le=60)
     pitch_deg: float = Field(default=0.0, ge=-30, le=30)
+    roll_deg: float = Field(default=0.0, ge=-20, le=20)  # + turns the picture counter-clockwise
     fill: float = Field(default=0.72, gt=0.1, le=1.2)
     follow: bool = True  # pan with the runner overground (a person filming)
     # Moves the runner up (+) or down (-) in the frame, in frame heights: -0.3 cuts the feet off.
@@ -67,6 +69,12 @@ def _yaw(angle_rad: float) -> Array:
     return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
 
 
+def _roll(angle_rad: float) -> Array:
+    """Rotation of the camera about its optical axis: the picture turns by -angle."""
+    c, s = np.cos(angle_rad), np.sin(angle_rad)
+    return np.array([[c, s, 0], [-s, c, 0], [0, 0, 1]])
+
+
 def _pitch(angle_rad: float) -> Array:
     c, s = np.cos(angle_rad), np.sin(angle_rad)
     return np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
@@ -86,12 +94,17 @@ def place_camera(
         s = 1.0 if spec.side == "right" else -1.0
         base = np.array([[s, 0, 0], [0, -1, 0], [0, 0, -s]], dtype=float)
         offset = np.array([0.0, 0.0, s * spec.distance_m])
-    else:
+    elif spec.view == "rear":
         base = np.array([[0, 0, 1], [0, -1, 0], [1, 0, 0]], dtype=float)
         offset = np.array([-spec.distance_m, 0.0, 0.0])
+    else:  # front: looking back along the running direction
+        base = np.array([[0, 0, -1], [0, -1, 0], [-1, 0, 0]], dtype=float)
+        offset = np.array([spec.distance_m, 0.0, 0.0])
     turn = _yaw(np.radians(spec.yaw_deg))
-    # Yaw about the world vertical, then tilt about the camera's own x axis.
-    rotation = _pitch(np.radians(spec.pitch_deg)) @ (base @ turn.T)
+    # Yaw about the world vertical, then tilt about the camera's own x axis, then roll.
+    rotation = (
+        _roll(np.radians(spec.roll_deg)) @ _pitch(np.radians(spec.pitch_deg)) @ (base @ turn.T)
+    )
     position = target + turn @ offset
     position[1] = spec.height_m
     focal = spec.fill * height * spec.distance_m / subject_height_m

@@ -135,8 +135,8 @@ def _passerby_points(
 ) -> tuple[Array, Array]:
     """The passer-by walks the other way beyond the runner, level with them at mid-clip.
 
-    Side view: 1.6 m further from the camera than the runner. Rear view: crossing from side to
-    side 2 m beyond the runner.
+    Side view: 1.6 m further from the camera than the runner. Rear (front) view: crossing from
+    side to side 2 m beyond the runner.
     """
     kp = model.keypoints(np.array([t]))[0]
     head = model.head_centre(np.array([t]))[0].reshape(1, 3)
@@ -149,7 +149,8 @@ def _passerby_points(
             pts[:, 2] = -pts[:, 2] - s * 1.6
         else:
             depth = pts[:, 2].copy()
-            pts[:, 0] = runner_mid_x + 2.0 + depth
+            beyond = 2.0 if spec.camera.view == "rear" else -2.0
+            pts[:, 0] = runner_mid_x + beyond + depth
             pts[:, 2] = along
     return kp, head[0]
 
@@ -203,8 +204,9 @@ class Renderer:
             if spec.camera.view == "side":
                 s = 1.0 if spec.camera.side == "right" else -1.0
                 base = np.array([self.pole_x, self.floor_y, s * 1.2])
-            else:
-                base = np.array([self._centre_x(t) - 1.2, self.floor_y, 0.30])
+            else:  # between the camera and the runner
+                toward = -1.2 if spec.camera.view == "rear" else 1.2
+                base = np.array([self._centre_x(t) + toward, self.floor_y, 0.30])
             draw_pole(img, cam, base)
         uv, depth = cam.project(kp)
         return self._degrade(img), uv, depth

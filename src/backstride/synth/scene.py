@@ -56,13 +56,14 @@ def draw_room(img: np.ndarray, cam: Camera, *, view: str, centre_x: float, floor
         _poly(img, cam, corners, FLOOR)
         for x in np.arange(np.floor(x0), x1, 1.0):
             _line(img, cam, np.array([x, floor_y, near_z]), np.array([x, floor_y, far_z]), LINE)
-    else:
-        near_x, far_x = cam.position[0] + 0.6, centre_x + 8.0
+    else:  # rear or front: the floor runs away from the camera along x
+        s = 1.0 if view == "rear" else -1.0
+        near_x, far_x = cam.position[0] + s * 0.6, centre_x + s * 8.0
         corners = np.array(
             [[near_x, floor_y, -4], [near_x, floor_y, 4], [far_x, floor_y, 4], [far_x, floor_y, -4]]
         )
         _poly(img, cam, corners, FLOOR)
-        for x in np.arange(np.ceil(near_x), far_x, 1.0):
+        for x in np.arange(np.ceil(min(near_x, far_x)), max(near_x, far_x), 1.0):
             _line(img, cam, np.array([x, floor_y, -4]), np.array([x, floor_y, 4]), LINE)
 
 

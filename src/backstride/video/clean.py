@@ -58,7 +58,7 @@ def uniform_grid(times_s: Array) -> tuple[Array, float]:
     Examples
     --------
     >>> grid, fps = uniform_grid(np.array([0.0, 0.017, 0.033, 0.051, 0.066]))
-    >>> round(fps), len(grid)  # median interval 0.0165 s
+    >>> round(fps), len(grid)
     (61, 5)
     """
     dt = float(np.median(np.diff(times_s)))

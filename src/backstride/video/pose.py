@@ -56,10 +56,9 @@ class PoseBackend(Protocol):
         ...
 
 
-#: File descriptor 2 is one per process: threads take turns silencing it. Without this, two pose
-#: workers warming up at once could each save the other's /dev/null as "the real stderr" and leave
-#: fd 2 pointing at /dev/null for good, so every later error message was lost (regression test:
-#: tests/video/test_quiet_stderr.py).
+#: File descriptor 2 is process-wide: pose workers in parallel threads must not interleave
+#: silencing it, or one thread saves the other's /dev/null as "the real stderr" and every later
+#: message (our error lines included) is lost.
 _STDERR_LOCK = threading.Lock()
 
 
