@@ -164,7 +164,7 @@ def queue_videos(db_url: str, runner_id: int, count: int, home: Path) -> None:
             queue.enqueue(
                 s,
                 "video_analysis",
-                {"artifact_id": artifact.id, "format": "mp4"},
+                {"side": {"artifact_id": artifact.id, "format": "mp4"}},
                 runner_id=runner_id,
             )
     db.dispose()

@@ -1,7 +1,7 @@
-"""The whole journey in Debian's chromium (Playwright) against a real ``backstride serve``: create
-the clinician, add a runner, upload a synthetic side video and a real activity file, fill the
-check-in, watch the jobs run, open the results, make the program, log a session, download the
-calendar and the data export. Screenshots go to ``test-artifacts/web/``; the page must never log
+"""The whole journey in Debian's chromium (Playwright) against a real ``backstride serve``:
+create the clinician, add a runner, upload synthetic side and rear videos and a real activity
+file, fill the check-in, watch the jobs run, open the results, make the program, log a session,
+download the calendar and the data export. Screenshots go to ``test-artifacts/web/``; the page must never log
 a console error or make a request outside the app."""
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "a long clinic passphrase"
-SIDE_CLIP = ClipSpec(width=960, height=540, duration_s=3.0)  # shared with the video tests' cache
 
 pytestmark = [
     pytest.mark.browser,
@@ -76,8 +75,10 @@ def test_the_whole_journey(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    from tests.video.test_rear_cli import REAR, SIDE  # the rear tests' clips (rendered once)
+
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    clip = synth_clip(SIDE_CLIP)
+    side, rear = synth_clip(SIDE), synth_clip(REAR)
     activity = fixtures_dir / "fit" / "garmin-fenix-5-run.fit"
     url = f"sqlite:///{tmp_path / 'web.db'}"
     errors: list[str] = []
@@ -121,7 +122,8 @@ def test_the_whole_journey(
 
         # 3. a new assessment: side video and an activity file
         page.get_by_role("link", name="New assessment").click()
-        page.locator('input[name="side_video"]').set_input_files(str(clip.path))
+        page.locator('input[name="side_video"]').set_input_files(str(side.path))
+        page.locator('input[name="rear_video"]').set_input_files(str(rear.path))
         page.locator('input[name="activities"]').set_input_files(str(activity))
         shot("02-upload")
         page.get_by_role("button", name="Upload and go to the check-in").click()

@@ -214,3 +214,34 @@ def test_a_job_killed_mid_run_resumes_after_restart_with_nothing_lost(
     assert uploaded in hashes and (home / "artifacts" / uploaded[:2] / uploaded).exists()
     page = b.get(f"/runners/{ana}/jobs/{job_id}").text
     assert "Open the result" in page
+
+
+@pytest.mark.slow
+def test_side_and_rear_videos_are_one_combined_analysis(
+    clinic: Clinic, db: Database, tmp_path: Path, synth_clip: Callable[[ClipSpec], RenderedClip]
+) -> None:
+    from tests.video.test_rear_cli import REAR, SIDE  # the rear tests' clips (rendered once)
+
+    b, ana = clinic.clinician, clinic.runners["Ana K"]
+    side, rear = synth_clip(SIDE), synth_clip(REAR)
+    job_id = submit(
+        b,
+        ana,
+        [
+            ("side_video", ("side.mp4", side.path.read_bytes(), "video/mp4")),
+            ("rear_video", ("rear.mp4", rear.path.read_bytes(), "video/mp4")),
+        ],
+    )
+    assert worker(db, tmp_path).run_one()
+    job = job_row(db, job_id)
+    assert job.status == "done", job.message
+    with db.session() as s:
+        gait = s.get_one(Assessment, (job.result or {})["assessment_id"])
+        kinds = set(s.scalars(sa.select(Artifact.kind).where(Artifact.assessment_id == gait.id)))
+    assert gait.summary["view"] == "side+rear"
+    assert gait.summary["metrics"]["pelvic_drop_deg"] == pytest.approx(9.5, abs=2.0)  # the truth
+    assert {"side_video", "rear_video"} <= kinds
+    page = b.get(f"/runners/{ana}").text
+    assert "Pelvic drop" in page and "Cadence" in page
+    result = b.get(f"/runners/{ana}/results/{gait.id}").text
+    assert "pelvic_drop_deg" in result

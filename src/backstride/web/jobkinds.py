@@ -8,8 +8,9 @@ exactly what the command line prints and what the job page shows.
 
 Kinds:
 
-- ``video_analysis``: a side-view video through `backstride.video.analyze.analyze_video`, stored
-  like ``backstride video analyze --runner`` does (`backstride.cli.video_store.store_analysis`).
+- ``video_analysis``: the side video, the rear video, or both as one session, through
+  `backstride.video.session` and stored as ``backstride video analyze --runner`` does (the side,
+  rear or combined ``gait`` assessment with its files).
 - ``training_import``: activity files through the training import pipeline (one transaction per
   file, as ``backstride training import``), then the training report stored as the runner's
   ``training`` assessment (as ``backstride training report``).
@@ -103,23 +104,42 @@ def export_artifact(
 
 
 def video_analysis(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
-    """Analyse the side video and store the ``gait`` assessment; result: its id."""
+    """Analyse the side video, the rear video, or both as one session, and store the ``gait``
+    assessment exactly as ``backstride video analyze --runner`` does; result: its id."""
+    from backstride.cli.video_rear_store import store_combined, store_rear_analysis
     from backstride.cli.video_store import store_analysis
-    from backstride.video.analyze import AnalyzeOptions, analyze_video
+    from backstride.video.analyze import AnalyzeOptions, VideoAnalysis
+    from backstride.video.session import analyze_clip, analyze_pair
 
     runner = runner_of(ctx)
-    video = export_artifact(ctx, payload["artifact_id"], payload["format"], ctx.work_dir, set())
+    taken: set[str] = set()
+    videos = {
+        view: export_artifact(ctx, item["artifact_id"], item["format"], ctx.work_dir, taken)
+        for view in ("side", "rear")
+        if (item := payload.get(view)) is not None
+    }
     options = AnalyzeOptions(
-        view="side",
-        height_cm=payload.get("height_cm") or runner.height_cm,
-        out_dir=ctx.work_dir / "results",
+        height_cm=payload.get("height_cm") or runner.height_cm, out_dir=ctx.work_dir / "results"
     )
     names = {"pose": "finding the runner", "frames": "drawing key frames"}
-    analysis = analyze_video(
-        video, options, progress=lambda stage, d, t: ctx.progress(names.get(stage, stage), d, t)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        ctx.progress(names.get(stage, stage), done, total)
+
+    if len(videos) == 2:
+        pair = analyze_pair((videos["side"], videos["rear"]), options, progress=progress)
+        stored = store_combined(ctx.db, runner.name, pair, videos)
+        return {"assessment_id": stored, "findings": len(pair.findings)}
+    [(view, video)] = videos.items()
+    result = analyze_clip(
+        video, options, view="side" if view == "side" else "rear", progress=progress
     )
-    assessment_id = store_analysis(ctx.db, runner.name, analysis, video)
-    return {"assessment_id": assessment_id, "findings": len(analysis.findings)}
+    analysis = result.analysis
+    if isinstance(analysis, VideoAnalysis):
+        stored = store_analysis(ctx.db, runner.name, analysis, video)
+    else:
+        stored = store_rear_analysis(ctx.db, runner.name, analysis, video)
+    return {"assessment_id": stored, "findings": len(analysis.findings)}
 
 
 def training_import(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:

@@ -228,9 +228,9 @@ def submit(
     """Queue the work: store the check-in decision and one job per kind of input.
 
     INTERIM until the assessment stage lands: the check-in is decided and stored here
-    (`record_decision`, as ``backstride checkin`` does), the side video and the activity files
-    each become a job; the rear video is kept for the assessment. With the assessment stage, this
-    becomes one ``assessment`` job running `run_assessment` on all of it.
+    (`record_decision`, as ``backstride checkin`` does), the videos and the activity files each
+    become a job. ASSESSMENT WIRING: with the assessment stage this becomes one ``assessment``
+    job running `run_assessment` on all of it.
     """
     draft = open_draft(request, runner, intake_id)
     result = preview_triage(draft)
@@ -253,26 +253,26 @@ def submit(
 
 
 def _queue_jobs(s: Any, runner: RunnerRef, who: Viewer, draft: dict[str, Any]) -> int | None:
+    """One job for the videos (side, rear, or both as one session), one for the activity files;
+    the id of the first."""
     files = draft["files"]
     job_ids: list[int] = []
-    side = [f for f in files if f.role == "side_video"]
-    if side:
-        payload = {
-            "artifact_id": side[0].artifact_id,
-            "format": side[0].format,
-            "height_cm": draft["height_cm"],
-        }
-        job_ids.append(
-            enqueue(s, "video_analysis", payload, runner_id=runner.id, created_by=who.user_id).id
-        )
+    videos = {
+        f.role.removesuffix("_video"): {"artifact_id": f.artifact_id, "format": f.format}
+        for f in files
+        if f.role in ("side_video", "rear_video")
+    }
+    if videos:
+        payload = {**videos, "height_cm": draft["height_cm"]}
+        job = enqueue(s, "video_analysis", payload, runner_id=runner.id, created_by=who.user_id)
+        job_ids.append(job.id)
     activities = [f for f in files if f.role == "activity"]
     if activities:
         payload = {
             "files": [{"artifact_id": f.artifact_id, "format": f.format} for f in activities]
         }
-        job_ids.append(
-            enqueue(s, "training_import", payload, runner_id=runner.id, created_by=who.user_id).id
-        )
+        job = enqueue(s, "training_import", payload, runner_id=runner.id, created_by=who.user_id)
+        job_ids.append(job.id)
     return job_ids[0] if job_ids else None
 
 
