@@ -1,8 +1,8 @@
 """The whole journey in Debian's chromium (Playwright) against a real ``backstride serve``:
 create the clinician, add a runner, upload synthetic side and rear videos and a real activity
 file, fill the check-in, watch the jobs run, open the results, make the program, log a session,
-download the calendar and the data export. Screenshots go to ``test-artifacts/web/``; the page must never log
-a console error or make a request outside the app."""
+download the calendar and the data export. Screenshots go to ``test-artifacts/web/``; the page
+must never log a console error or make a request outside the app."""
 
 from __future__ import annotations
 
