@@ -239,3 +239,41 @@ def test_the_same_file_twice_is_one_blob(clinic: Clinic, db: Database, home: Pat
         assert response.status_code == 303
     artifacts, intakes, files = stored_state(db, home)
     assert (artifacts, intakes, len(files)) == (2, 2, 1)
+
+
+def test_a_store_that_fails_half_way_leaves_no_file(db: Database, home: Path) -> None:
+    """The second of two files cannot be moved into the store (it vanished from the disk): the
+    first, already moved into place, is removed again and no row is kept."""
+    from backstride.store import BlobStore
+    from backstride.store.runners import RunnerProfile, add_runner
+    from backstride.store.web_accounts import create_clinic, create_user
+    from backstride.web.guard import RunnerRef
+    from backstride.web.routes.intakes import _store
+    from backstride.web.uploads import StagedFile
+    from backstride.web.visit import Viewer
+
+    with db.session() as s:
+        runner_id = add_runner(s, RunnerProfile(name="Ana")).id
+        clinic = create_clinic(s, "North")
+        user_id = create_user(
+            s,
+            email="x@example.org",
+            display_name="X",
+            password_hash="-",
+            role="clinician",
+            clinic_id=clinic.id,
+        ).id
+    blobs = BlobStore()
+    staged = []
+    for n in range(2):
+        content = b'<?xml version="1.0"?><gpx version="1.1"><trk/></gpx>' + bytes([n])
+        tmp = blobs.root / f".incoming-test-{n}"
+        tmp.write_bytes(content)
+        sha = hashlib.sha256(content).hexdigest()
+        staged.append(StagedFile("activities", f"{n}.gpx", tmp, sha, len(content), "gpx"))
+    staged[1].tmp_path.unlink()
+    ref = RunnerRef(runner_id, "Ana", "Ana", None, None, None)
+    who = Viewer(user_id, "x@example.org", "X", "clinician", False, clinic.id, None)
+    with pytest.raises(FileNotFoundError):
+        _store(db, blobs, ref, who, staged, None)
+    assert stored_state(db, home) == (0, 0, [])

@@ -21,6 +21,7 @@ from fastapi.responses import Response
 
 from backstride.errors import InputError, ValidationError
 from backstride.store import BlobStore, Database
+from backstride.store.artifacts import files_and_rows
 from backstride.store.intakes import add_upload, create_intake, get_intake, uploads
 from backstride.store.jobs import enqueue
 from backstride.store.symptoms import record_decision
@@ -105,21 +106,17 @@ def _store(
     files: list[StagedFile],
     height_cm: float | None,
 ) -> int:
-    """Record the intake and its files in one transaction; on failure leave no blob behind."""
+    """Record the intake and its files in one unit of work (`files_and_rows`: a failure leaves
+    no new blob behind)."""
     answers = with_birth_year(CheckIn(), runner.birth_year, date.today()).answered()
-    try:
-        with db.session() as s:
-            intake = create_intake(
-                s, runner.id, created_by=who.user_id, height_cm=height_cm, answers=answers
-            )
-            for staged in files:
-                artifact = store_staged(s, blobs, runner.id, staged, kind=ROLES[staged.field])
-                add_upload(s, intake, artifact, ROLES[staged.field], staged.format)
-            return intake.id
-    except BaseException:
-        with db.session() as s:
-            blobs.remove_unreferenced(s, {f.sha256 for f in files})
-        raise
+    with files_and_rows(db, BlobStore(blobs.root)) as (s, unit):
+        intake = create_intake(
+            s, runner.id, created_by=who.user_id, height_cm=height_cm, answers=answers
+        )
+        for staged in files:
+            artifact = store_staged(s, unit, runner.id, staged, kind=ROLES[staged.field])
+            add_upload(s, intake, artifact, ROLES[staged.field], staged.format)
+        return intake.id
 
 
 @router.post("/runners/{runner_id}/intakes")

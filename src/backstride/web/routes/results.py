@@ -79,7 +79,7 @@ def result_page(
                 select(Artifact)
                 .where(Artifact.assessment_id == row.id, Artifact.media_type.in_(INLINE_TYPES))
                 .order_by(Artifact.id)
-                .limit(12)
+                .limit(24)
             )
         )
     context = {
