@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from backstride.store.base import utcnow
 from backstride.store.web_accounts import new_token, token_digest
-from backstride.store.web_tables import LoginAttempt, WebSession
+from backstride.store.web_tables import LoginAttempt, User, WebSession
 
 #: A session's last-seen time is written at most this often (not on every page).
 TOUCH_EVERY = timedelta(minutes=1)
@@ -42,12 +42,19 @@ def create_session(
     return token, row
 
 
-def load_session(session: Session, token: str, *, now: datetime | None = None) -> WebSession | None:
-    """The live session for a cookie token, or None (unknown or expired)."""
-    row = session.scalar(select(WebSession).where(WebSession.token_sha256 == token_digest(token)))
-    if row is None or row.expires_at <= (now or utcnow()):
+def load_session(
+    session: Session, token: str, *, now: datetime | None = None
+) -> tuple[WebSession, User | None] | None:
+    """The live session for a cookie token and its account (one query), or None (unknown or
+    expired)."""
+    found = session.execute(
+        select(WebSession, User)
+        .outerjoin(User, User.id == WebSession.user_id)
+        .where(WebSession.token_sha256 == token_digest(token))
+    ).first()
+    if found is None or found[0].expires_at <= (now or utcnow()):
         return None
-    return row
+    return found[0], found[1]
 
 
 def touch(

@@ -61,22 +61,22 @@ def database(request: Request) -> Database:
     return db
 
 
-def viewer(request: Request) -> Viewer:
-    """The logged-in account; none is `LoginRequired`."""
+async def viewer(request: Request) -> Viewer:
+    """The logged-in account; none is `LoginRequired` (async: no I/O, so no thread hop)."""
     who = visit_of(request).viewer
     if who is None:
         raise LoginRequired()
     return who
 
 
-def clinician(who: Viewer = Depends(viewer)) -> Viewer:
+async def clinician(who: Viewer = Depends(viewer)) -> Viewer:
     """A clinician account (a runner is `Forbidden`)."""
     if not who.is_clinician:
         raise Forbidden("this page is for clinicians")
     return who
 
 
-def admin(who: Viewer = Depends(viewer)) -> Viewer:
+async def admin(who: Viewer = Depends(viewer)) -> Viewer:
     """An admin account."""
     if not who.is_admin:
         raise Forbidden("this page is for admins")

@@ -75,11 +75,11 @@ class Visit:
 
     def _load(self, token: str) -> None:
         with self.db.session() as s:
-            row = load_session(s, token)
-            if row is None:
+            found = load_session(s, token)
+            if found is None:
                 self.clear_cookie = True
                 return
-            user = None if row.user_id is None else s.get(User, row.user_id)
+            row, user = found
             self.token, self.csrf_token = token, row.csrf_token
             self.viewer = None if user is None else viewer_of(user)
             ttl = self.settings.session_ttl if user else self.settings.anonymous_ttl
@@ -115,9 +115,9 @@ class Visit:
         self.csrf()  # there must be a session to keep it in
         assert self.token is not None
         with self.db.session() as s:
-            row = load_session(s, self.token)
-            if row is not None:
-                row.flash = message[:500]
+            found = load_session(s, self.token)
+            if found is not None:
+                found[0].flash = message[:500]
 
     def _drop_current(self) -> None:
         if self.token:
