@@ -2,9 +2,10 @@
 
 A handler gets a `JobContext` (database, blob store, a private work folder, a progress callback)
 and the job's payload, and returns the job's result (JSON). Input files are the runner's stored
-artifacts, copied out of the content-addressed store into the work folder under a name whose
-extension matches their sniffed type. Bad input raises the stage's own `InputError`, whose text is
-exactly what the command line prints and what the job page shows.
+artifacts, copied out of the content-addressed store into the work folder under their uploaded
+names (made safe, ending in the extension of their sniffed type). Bad input raises the stage's own
+`InputError`; the worker shows its text with the work folder taken off the paths: exactly what
+the command line prints for that file.
 
 Kinds:
 
@@ -14,8 +15,10 @@ Kinds:
 - ``training_import``: activity files through the training import pipeline (one transaction per
   file, as ``backstride training import``), then the training report stored as the runner's
   ``training`` assessment (as ``backstride training report``).
-- ``assessment``: the whole assessment (`backstride.assess.service.run_assessment`): ASSESSMENT
-  WIRING, waiting for the assessment stage (issue 8) to land on ``main``.
+- ASSESSMENT WIRING (issue 8, not on ``main`` yet): an ``assessment`` kind exporting the intake's
+  files and calling `backstride.assess.service.run_assessment` (``AssessmentRequest`` with the
+  videos, activities, ``checkin_answers`` and ``height_cm``; ``progress`` passed through), its
+  result the ``assessment_id`` of the stored ``kind="assessment"`` row.
 """
 
 from __future__ import annotations

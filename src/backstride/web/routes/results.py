@@ -1,5 +1,11 @@
 """Stored results: one page per stored result (findings, measures, key frames), its JSON, and the
-runner's stored files (through this access check only: the blob folder is never served)."""
+runner's stored files (through this access check only: the blob folder is never served).
+
+ASSESSMENT WIRING (issue 8, not on ``main`` yet): a ``kind="assessment"`` result is shown as the
+report itself, ``render_report_html(db, id)`` served with its own Content-Security-Policy
+(``default-src 'none'; img-src data:; style-src 'unsafe-inline'``), and downloaded as PDF through
+``render_report_pdf`` into a temporary file.
+"""
 
 from __future__ import annotations
 
