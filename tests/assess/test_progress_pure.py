@@ -19,9 +19,7 @@ def test_every_noise_figure_has_a_source() -> None:
     assert {"cadence_spm", "contact_ms", "overstride_pct_leg", "pelvic_drop_deg"} <= set(
         NOISE.measures
     )
-    assert {"trunk_lean_deg", "lateral_lean_deg", "knee_flexion_contact_deg"} <= set(
-        NOISE.measures
-    )
+    assert {"trunk_lean_deg", "lateral_lean_deg", "knee_flexion_contact_deg"} <= set(NOISE.measures)
     for name, m in NOISE.measures.items():
         assert len(m.source) > 40, name
     assert "Dingenen" in NOISE.measures["pelvic_drop_deg"].source

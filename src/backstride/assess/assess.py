@@ -20,7 +20,7 @@ from backstride.assess.models import (
     RankedFinding,
     StageRefs,
 )
-from backstride.assess.not_measured import missing_inputs, not_measured
+from backstride.assess.not_measured import INPUT_NAMES, missing_inputs, not_measured
 from backstride.assess.progress import progress_lines
 from backstride.assess.rank import rank_findings
 from backstride.findings import Finding, Severity
@@ -108,7 +108,7 @@ def _finding_lines(ranked: Sequence[RankedFinding]) -> list[str]:
 def _missing_line(missing: Sequence[InputKind]) -> list[str]:
     if not missing:
         return []
-    names = ", ".join(k.value.replace("_", " ") for k in missing)
+    names = ", ".join(INPUT_NAMES[k] for k in missing)
     return [f"Not given this time: {names} (see what that costs below)."]
 
 

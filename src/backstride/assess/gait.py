@@ -27,6 +27,10 @@ STAGE_WORDS = {
 }
 
 
+#: The rear view's own limit that a side video given with it covers.
+SIDE_VIEW_COVERS = "anything along the running direction"
+
+
 @dataclass(frozen=True)
 class GaitResult:
     """The gait summary to store, its files, and what the assessment reads from it."""
@@ -74,7 +78,11 @@ def analyse_gait(
         summary = combined_gait_summary(c)
         files = _files(c.side, side, "side_") + _files(c.rear, rear, "rear_")
         side_limits = tuple(summary["views"]["side"]["cannot_measure"])
-        rear_limits = tuple(summary["views"]["rear"]["cannot_measure"])
+        rear_limits = tuple(
+            line
+            for line in summary["views"]["rear"]["cannot_measure"]
+            if not line.startswith(SIDE_VIEW_COVERS)
+        )
         return GaitResult(
             summary=summary,
             files=files,

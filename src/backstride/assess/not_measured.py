@@ -41,7 +41,7 @@ TWO_D_LIMITS: tuple[NotMeasured, ...] = (
 #: Topics of `TWO_D_LIMITS`: a stage's own entry on one of them is not repeated.
 _COVERED = ("lordosis", "curve of the lower back", "pelvic tilt", "spinal rotation", "forces")
 
-_NAMES = {
+INPUT_NAMES = {
     InputKind.SIDE_VIDEO: "side-view video",
     InputKind.REAR_VIDEO: "rear-view video",
     InputKind.ACTIVITIES: "training history",
@@ -123,7 +123,7 @@ def not_measured(
     for kind in InputKind:
         if kind in absent:
             out += [
-                NotMeasured(what=what, why=f"no {_NAMES[kind]} was given", input=kind)
+                NotMeasured(what=what, why=f"no {INPUT_NAMES[kind]} was given", input=kind)
                 for what in MISSING_COST[kind][1]
             ]
     out += TWO_D_LIMITS
