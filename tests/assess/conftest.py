@@ -37,7 +37,7 @@ SHORT_HISTORY = HistorySpec(
 )
 
 
-def side_spec(**gait: float) -> ClipSpec:
+def side_spec(seed: int = 1, **gait: float) -> ClipSpec:
     """The demo runner's side clip, smaller and shorter (what the re-test tests compare), with
     gait changes and noise."""
     base = demo_clips()["side"]
@@ -48,6 +48,7 @@ def side_spec(**gait: float) -> ClipSpec:
             "height": 540,
             "duration_s": 3.0,
             "noise_sigma": 4.0,
+            "seed": seed,
         }
     )
 

@@ -136,7 +136,7 @@ def test_evidence_wording_is_an_association_with_its_source() -> None:
     )
     text = explain(f)
     assert "association, not proof" in text["evidence_says"]
-    assert text["evidence_says"].endswith("Source: Bramah et al. 2018")
+    assert text["evidence_says"].endswith("Main source: Bramah et al. 2018.")
     assert "category" in text["evidence_limits"]
     unknown = explain(f.model_copy(update={"code": "from_a_newer_stage", "explanation": "x y"}))
     assert unknown["why"] == "x y"

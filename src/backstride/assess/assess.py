@@ -96,13 +96,11 @@ def _finding_lines(ranked: Sequence[RankedFinding]) -> list[str]:
     top = [r for r in ranked if r.finding.severity is not Severity.INFO][:HEADLINE_FINDINGS]
     if not top:
         return ["No finding outside its usual range in what was measured."]
-    lines = ["Most important first:"]
-    for r in top:
-        f = r.finding
-        lines.append(
-            f"{r.rank}. {f.title} ({f.severity.value}, from the {_SOURCE_WORDS[f.source.value]})"
-        )
-    return lines
+    return [
+        f"Finding {r.rank}: {r.finding.title} ({r.finding.severity.value}, from the "
+        f"{_SOURCE_WORDS[r.finding.source.value]})"
+        for r in top
+    ]
 
 
 def _missing_line(missing: Sequence[InputKind]) -> list[str]:

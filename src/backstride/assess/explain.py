@@ -16,7 +16,7 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from backstride.findings import EvidenceLevel, Finding
+from backstride.findings import Evidence, EvidenceLevel, Finding
 from backstride.validation import validate_packaged
 
 #: At most this many pieces of evidence are listed under a finding's numbers.
@@ -72,6 +72,23 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}" if abs(x) < 1000 else f"{x:.0f}"
 
 
+def _repeats(e: Evidence, finding: Finding) -> bool:
+    """An evidence item that only restates the finding's own value under a metric key."""
+    return isinstance(e.value, float | int) and e.value == finding.value and "_" in e.label
+
+
+def short_citation(reference: str) -> str:
+    """The first source of a reference, without its notes.
+
+    Examples
+    --------
+    >>> short_citation("Bramah et al. 2018 Am J Sports Med 46:3023 (injured runners ...); Hensley")
+    'Bramah et al. 2018 Am J Sports Med 46:3023'
+    """
+    first = _clean(reference).split(";")[0]
+    return first.split(" (")[0].strip().rstrip(".")
+
+
 def numbers_text(finding: Finding, template: str | None = None) -> str:
     """Which values show the finding: value against threshold with units, then the evidence.
 
@@ -100,11 +117,12 @@ def numbers_text(finding: Finding, template: str | None = None) -> str:
             if finding.threshold is not None:
                 head += f" (flagged from {_fmt(finding.threshold)})"
             parts.append(head)
-    shown = [e for e in finding.evidence if e.label][:MAX_EVIDENCE_SHOWN]
+    listed = [e for e in finding.evidence if e.label and not _repeats(e, finding)]
+    shown = listed[:MAX_EVIDENCE_SHOWN]
     for e in shown:
         value = "" if e.value is None else f": {e.value}"
         parts.append(f"{e.label}{value}")
-    more = len([e for e in finding.evidence if e.label]) - len(shown)
+    more = len(listed) - len(shown)
     if more > 0:
         parts.append(f"and {more} more")
     return ". ".join(parts) if parts else "no single number: see the explanation"
@@ -114,7 +132,7 @@ def evidence_says(finding: Finding) -> str:
     """What the published evidence supports, from the finding's evidence level and reference."""
     says = _LEVEL_SAYS[finding.evidence_level]
     if finding.reference:
-        says += f" Source: {_clean(finding.reference)}"
+        says += f" Main source: {short_citation(finding.reference)}."
     return says
 
 
