@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backstride.assess.service import AssessmentRequest, run_assessment
+from backstride.assess.service import AssessmentOutcome, AssessmentRequest, run_assessment
 from backstride.errors import InputError
 from backstride.findings import Source
 from backstride.report import write_report
@@ -90,7 +90,7 @@ def test_failure_after_the_video_leaves_no_row_and_no_file(
         activities=(bad,),
         checkin_file=checkins[SUBACUTE_FLEXION].path,
     )
-    with pytest.raises(InputError, match="watch.fit"):
+    with pytest.raises(InputError, match=r"watch\.fit"):
         run_assessment(sqlite_db, request)
     assert row_counts(sqlite_db) == before
     assert blob_files(home) == []  # the rear clip and its frames were stored, then removed
@@ -109,7 +109,7 @@ def test_reassessment_within_noise_then_a_real_improvement(
     synth_clip: Callable[[ClipSpec], RenderedClip],
     checkins: dict[str, CheckinSample],
 ) -> None:
-    def assess(spec: ClipSpec, with_checkin: bool = False) -> object:
+    def assess(spec: ClipSpec, with_checkin: bool = False) -> AssessmentOutcome:
         checkin = checkins[SUBACUTE_FLEXION].path if with_checkin else None
         request = AssessmentRequest(
             runner=RUNNER, side_video=synth_clip(spec).path, checkin_file=checkin
