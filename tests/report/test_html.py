@@ -11,7 +11,7 @@ from sqlalchemy import delete
 
 from backstride.errors import NotFoundError
 from backstride.report import CSP, load_report_data, render_report_html
-from backstride.store import Database
+from backstride.store import BlobStore, Database
 from backstride.store.tables import Artifact
 from backstride.store.tables import Assessment as Row
 from tests.report.conftest import RED, RUNNER
@@ -171,7 +171,7 @@ def test_a_stage_row_deleted_since_is_not_assessed(stage_db: Database) -> None:
     assert "no running video was given" in html and "no check-in was given" in html
 
 
-def test_missing_frame_files_leave_the_frames_out(stage_db: Database, blobs) -> None:  # type: ignore[no-untyped-def]
+def test_missing_frame_files_leave_the_frames_out(stage_db: Database, blobs: BlobStore) -> None:
     aid = build_assessment(stage_db, RUNNER)
     for path in blobs.root.rglob("*"):
         if path.is_file() and path.read_bytes()[:4] == b"\x89PNG":
