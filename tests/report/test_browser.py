@@ -16,8 +16,7 @@ import pytest
 from backstride.report import write_report
 from backstride.report.pdf import CHROMIUM, CHROMIUM_ARGS
 from backstride.store import Database
-from tests.report.conftest import BROWSER_ARTIFACTS, RED, RUNNER
-from tests.report.stages import build_assessment
+from tests.report.conftest import BROWSER_ARTIFACTS
 from tests.report.test_html import FULL_ORDER
 
 pytestmark = [
@@ -73,8 +72,10 @@ class Visit:
         return path
 
 
-def test_full_report_in_chromium(stage_db: Database, tmp_path: Path, browser: Any) -> None:
-    aid = build_assessment(stage_db, RUNNER)
+def test_full_report_in_chromium(
+    stage_db: Database, tmp_path: Path, browser: Any, ids: dict[str, int]
+) -> None:
+    aid = ids["second"]
     html = write_report(stage_db, aid, tmp_path / "out").html
     v = Visit(browser, html, 1000)
     v.check_clean()
@@ -101,9 +102,9 @@ def test_full_report_in_chromium(stage_db: Database, tmp_path: Path, browser: An
 
 
 def test_report_on_a_phone_does_not_scroll_sideways(
-    stage_db: Database, tmp_path: Path, browser: Any
+    stage_db: Database, tmp_path: Path, browser: Any, ids: dict[str, int]
 ) -> None:
-    aid = build_assessment(stage_db, RUNNER)
+    aid = ids["second"]
     html = write_report(stage_db, aid, tmp_path / "out").html
     v = Visit(browser, html, 390)
     v.check_clean()
@@ -116,8 +117,10 @@ def test_report_on_a_phone_does_not_scroll_sideways(
     v.shot("report-phone.png")
 
 
-def test_referral_in_chromium(stage_db: Database, tmp_path: Path, browser: Any) -> None:
-    aid = build_assessment(stage_db, RED)
+def test_referral_in_chromium(
+    stage_db: Database, tmp_path: Path, browser: Any, ids: dict[str, int]
+) -> None:
+    aid = ids["referral"]
     html = write_report(stage_db, aid, tmp_path / "out").html
     v = Visit(browser, html, 1000)
     v.check_clean()
@@ -128,8 +131,10 @@ def test_referral_in_chromium(stage_db: Database, tmp_path: Path, browser: Any) 
     v.shot("report-referral.png")
 
 
-def test_print_layout_keeps_cards_whole(stage_db: Database, tmp_path: Path, browser: Any) -> None:
-    aid = build_assessment(stage_db, RUNNER)
+def test_print_layout_keeps_cards_whole(
+    stage_db: Database, tmp_path: Path, browser: Any, ids: dict[str, int]
+) -> None:
+    aid = ids["second"]
     html = write_report(stage_db, aid, tmp_path / "out").html
     v = Visit(browser, html, 800)
     v.page.emulate_media(media="print")
@@ -140,3 +145,30 @@ def test_print_layout_keeps_cards_whole(stage_db: Database, tmp_path: Path, brow
     heading = v.page.locator("#program-h").evaluate("e => getComputedStyle(e).breakAfter")
     assert heading == "avoid"
     v.check_clean()
+
+
+def test_screenshot_script(stage_db: Database, tmp_path: Path, ids: dict[str, int]) -> None:
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    html = write_report(stage_db, ids["first"], tmp_path / "out").html
+    script = Path(__file__).resolve().parents[2] / "scripts" / "screenshot.py"
+    png = tmp_path / "shot.png"
+    r = subprocess.run(
+        [sys.executable, str(script), str(html), str(png), "--width", "800", "--colours", "256"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    with Image.open(png) as image:
+        assert image.mode == "P" and image.width == 800 and image.height > 5000
+    r = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "none.html"), str(png)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2 and r.stderr.strip() == f"{tmp_path / 'none.html'}: no such file"

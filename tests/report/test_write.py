@@ -10,8 +10,6 @@ import pytest
 from backstride.report import PdfError, render_report_pdf, write_report
 from backstride.report import pdf as pdf_module
 from backstride.store import Database
-from tests.report.conftest import RUNNER
-from tests.report.stages import build_assessment
 
 pytestmark = pytest.mark.slow
 needs_chromium = pytest.mark.skipif(
@@ -25,8 +23,10 @@ def pdf_pages(data: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
 
 
-def test_writes_the_html_into_a_new_folder(stage_db: Database, tmp_path: Path) -> None:
-    aid = build_assessment(stage_db, RUNNER)
+def test_writes_the_html_into_a_new_folder(
+    stage_db: Database, tmp_path: Path, ids: dict[str, int]
+) -> None:
+    aid = ids["second"]
     out = tmp_path / "a" / "b"
     files = write_report(stage_db, aid, out)
     assert files.pdf is None
@@ -36,9 +36,9 @@ def test_writes_the_html_into_a_new_folder(stage_db: Database, tmp_path: Path) -
 
 
 def test_missing_chromium_is_a_clear_error_and_writes_nothing(
-    stage_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stage_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ids: dict[str, int]
 ) -> None:
-    aid = build_assessment(stage_db, RUNNER)
+    aid = ids["first"]
     out = tmp_path / "out"
     good = write_report(stage_db, aid, out).html
     before = good.read_bytes()
@@ -54,8 +54,10 @@ def test_missing_chromium_is_a_clear_error_and_writes_nothing(
 
 @needs_chromium
 @pytest.mark.browser
-def test_pdf_is_a_multi_page_a4_document(stage_db: Database, tmp_path: Path) -> None:
-    aid = build_assessment(stage_db, RUNNER)
+def test_pdf_is_a_multi_page_a4_document(
+    stage_db: Database, tmp_path: Path, ids: dict[str, int]
+) -> None:
+    aid = ids["second"]
     out = tmp_path / "out"
     files = write_report(stage_db, aid, out, pdf=True)
     assert files.pdf is not None
