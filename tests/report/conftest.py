@@ -4,7 +4,8 @@ report test.
 ``report_home_cached`` runs, in one data directory: a full assessment of the demo runner (side and
 rear clips, a synthetic 16-week history, a subacute check-in); a second one weeks of training
 later with a side clip of a higher cadence and less overstride (the same rear clip), which has a
-progress section; a red-flag check-in (a referral); and a check-in alone (no video, no history).
+progress section; a red-flag check-in (a referral); a check-in alone (no video, no history); and
+a rear clip alone (no check-in, so no program).
 The result is cached under ``.cache/report/<code hash>`` (a file lock lets parallel workers share
 it); each test gets its own copy, so tests can add and delete rows freely.
 """
@@ -32,6 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 RUNNER = "Ana <K> & co"
 RED = "Red Flag"
 CHECKIN_ONLY = "Checkin Only"
+REAR_ONLY = "Rear Only"
 BROWSER_ARTIFACTS = REPO / "test-artifacts" / "report"
 
 #: The demo runner after some weeks of cadence work: quicker steps, less overstride.
@@ -101,7 +103,15 @@ def _build(home: Home, clips: dict[str, RenderedClip], inputs: Path) -> dict[str
     red = _assess(home, RED, "--checkin", str(checkins[RED_FLAG].path))
     home.run("runner", "add", CHECKIN_ONLY)
     alone = _assess(home, CHECKIN_ONLY, "--checkin", subacute)
-    return {"first": first, "second": second, "referral": red, "checkin_only": alone}
+    home.run("runner", "add", REAR_ONLY, "--height-cm", f"{DEMO_HEIGHT_CM:g}")
+    rear = _assess(home, REAR_ONLY, "--rear", str(clips["rear"].path))
+    return {
+        "first": first,
+        "second": second,
+        "referral": red,
+        "checkin_only": alone,
+        "rear_only": rear,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -148,5 +158,6 @@ def blobs(stage_home: Home) -> BlobStore:
 
 @pytest.fixture
 def ids(stage_home: Home) -> dict[str, int]:
-    """Assessment ids: ``first``, ``second`` (with progress), ``referral``, ``checkin_only``."""
+    """Assessment ids: ``first``, ``second`` (with progress), ``referral``, ``checkin_only``,
+    ``rear_only``."""
     return {k: int(v) for k, v in json.loads((stage_home.path / "ids.json").read_text()).items()}

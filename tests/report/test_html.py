@@ -216,3 +216,15 @@ def test_progress_against_the_previous_assessment(stage_db: Database, ids: dict[
         assert c.noise_source in unescape(section)
     first = render_report_html(stage_db, ids["first"])
     assert "This is the first assessment" in first
+
+
+def test_rear_view_alone(stage_db: Database, ids: dict[str, int]) -> None:
+    data = load_report_data(stage_db, ids["rear_only"])
+    assert data.gait is not None and data.gait.views == ("rear",)
+    assert [f.view for f in data.gait.frames] == ["rear", "rear"]
+    assert {s.metric for s in data.gait.series} >= {"pelvic_drop_deg", "lateral_lean_deg"}
+    assert all(r.view == "rear" for r in data.gait.rows)
+    assert data.program is None and data.triage is None and data.training is None
+    html = render_report_html(stage_db, ids["rear_only"])
+    assert parsed(html).sections == [s for s in FULL_ORDER if s != "return-to-run"]
+    assert "no check-in was given" in html and "needs a check-in first" in html
