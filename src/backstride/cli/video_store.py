@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from backstride.store import Database, add_artifact, files_and_rows
+from sqlalchemy.orm import Session
+
+from backstride.store import BlobStore, Database, add_artifact, files_and_rows
 from backstride.store.runners import get_runner
 from backstride.store.tables import Assessment
 from backstride.video.analyze import VideoAnalysis, metrics_document
@@ -55,20 +57,30 @@ def store_summary(
 ) -> int:
     """One ``kind="gait"`` assessment with its files as artifacts, in one transaction."""
     with files_and_rows(db) as (s, blobs):
-        r = get_runner(s, runner)
-        a = Assessment(
-            runner_id=r.id, kind="gait", summary=json.loads(json.dumps(summary, default=str))
+        return add_gait_row(s, blobs, get_runner(s, runner).id, summary, files)
+
+
+def add_gait_row(
+    s: Session,
+    blobs: BlobStore,
+    runner_id: int,
+    summary: dict[str, object],
+    files: list[tuple[Path, str]],
+) -> int:
+    """Add the ``kind="gait"`` row and its files inside the caller's unit of work; its id."""
+    a = Assessment(
+        runner_id=runner_id, kind="gait", summary=json.loads(json.dumps(summary, default=str))
+    )
+    s.add(a)
+    s.flush()
+    for path, kind in files:
+        add_artifact(
+            s,
+            blobs,
+            runner_id=runner_id,
+            assessment_id=a.id,
+            source=path,
+            kind=kind,
+            media_type=MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"),
         )
-        s.add(a)
-        s.flush()
-        for path, kind in files:
-            add_artifact(
-                s,
-                blobs,
-                runner_id=r.id,
-                assessment_id=a.id,
-                source=path,
-                kind=kind,
-                media_type=MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"),
-            )
-        return a.id
+    return a.id
