@@ -221,14 +221,12 @@ def assessment(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
     from backstride.assess.service import AssessmentRequest, run_assessment
 
     runner = runner_of(ctx)
-    taken: set[str] = set()
-    inputs = ctx.work_dir / "inputs"
-    inputs.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = {"assessment"}  # the stages' own work folder
 
     def export(item: dict[str, Any] | None) -> Path | None:
         if item is None:
             return None
-        return export_artifact(ctx, item["artifact_id"], item["format"], inputs, taken)
+        return export_artifact(ctx, item["artifact_id"], item["format"], ctx.work_dir, taken)
 
     activities = tuple(
         path for item in payload.get("files") or [] if (path := export(item)) is not None
