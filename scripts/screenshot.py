@@ -1,7 +1,8 @@
 """Full-page screenshot of a report (or any local HTML file) with headless Debian chromium.
 
-Usage: ``python scripts/screenshot.py REPORT.html OUT.png [--width 1000]``. The README's
-``docs/report.png`` is made by this script from the demo's report.
+Usage: ``python scripts/screenshot.py REPORT.html OUT.png [--width 1000] [--colours 256]``. The
+README's ``docs/report.png`` is made by this script from the demo's report, with ``--colours 256``
+(an adaptive palette) so the long page stays small enough to keep in the repository.
 """
 
 from __future__ import annotations
@@ -28,11 +29,23 @@ def screenshot(html: Path, png: Path, *, width_px: int = 1000) -> None:
             browser.close()
 
 
+def reduce_colours(png: Path, colours: int) -> None:
+    """Rewrite ``png`` with an adaptive palette of ``colours`` colours (much smaller files)."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        small = image.convert("RGB").quantize(colors=colours, dither=Image.Dither.NONE)
+    small.save(png, optimize=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("html", type=Path, help="the report's HTML file")
     parser.add_argument("png", type=Path, help="where to write the PNG")
     parser.add_argument("--width", type=int, default=1000, help="viewport width in CSS pixels")
+    parser.add_argument(
+        "--colours", type=int, default=None, help="reduce to this many colours (e.g. 256)"
+    )
     args = parser.parse_args(argv)
     if not args.html.is_file():
         print(f"{args.html}: no such file", file=sys.stderr)
@@ -41,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         print(MISSING, file=sys.stderr)
         return 2
     screenshot(args.html, args.png, width_px=args.width)
+    if args.colours:
+        reduce_colours(args.png, args.colours)
     print(f"wrote {args.png}")
     return 0
 

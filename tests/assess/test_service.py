@@ -4,6 +4,7 @@ failures that must leave nothing behind."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,7 @@ def test_stored_history_and_triage_count_when_not_given_again(
     assert second.progress.resolved == () and second.progress.new == ()
 
 
-def test_a_failure_after_triage_stores_nothing(
+def test_unreadable_activity_files_store_nothing(
     db: Database, checkins: dict[str, CheckinSample], tmp_path: Path
 ) -> None:
     bad = tmp_path / "broken.fit"
@@ -134,7 +135,37 @@ def test_a_failure_after_triage_stores_nothing(
     )
     with pytest.raises(InputError, match="none of the activity files could be imported"):
         run_assessment(db, request)
-    assert row_counts(db) == before  # the triage decision made before the failure is gone too
+    assert row_counts(db) == before
+
+
+class Cancelled(Exception):
+    """What a caller's progress hook raises to stop the work (the web worker when its lease
+    is lost, Ctrl-C on the command line)."""
+
+
+def stop_at(stage: str) -> Callable[[str, int, int], None]:
+    def progress(name: str, done: int, total: int) -> None:
+        if name == stage:
+            raise Cancelled(stage)
+
+    return progress
+
+
+def test_stopped_inside_the_unit_of_work_stores_nothing(
+    db: Database, checkins: dict[str, CheckinSample], short_history: Path
+) -> None:
+    """Stopped after the triage decision and the imported runs were added, before the program:
+    nothing of it is kept."""
+    before = row_counts(db)
+    request = AssessmentRequest(
+        runner=RUNNER, activities=(short_history,), checkin_file=checkins[SUBACUTE_FLEXION].path
+    )
+    with pytest.raises(Cancelled):
+        run_assessment(db, request, progress=stop_at("making the program"))
+    assert row_counts(db) == before
+    done = run_assessment(db, request)  # and the same request then works
+    assert kinds(db) == ["triage", "training", "program", "assessment"]
+    assert done.assessment.stages.training is not None
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from backstride.assess.service import AssessmentOutcome, AssessmentRequest, run_assessment
-from backstride.errors import InputError
 from backstride.findings import Source
 from backstride.report import write_report
 from backstride.store import Database
@@ -20,6 +19,7 @@ from backstride.synth.render import ClipSpec, RenderedClip
 
 from .conftest import RUNNER, side_spec
 from .helpers import blob_files, kinds, row_counts
+from .test_service import Cancelled, stop_at
 
 pytestmark = pytest.mark.slow
 
@@ -74,24 +74,20 @@ def test_demo_inputs_end_to_end(
     assert "pelvis drops" in page and "lumbar lordosis" in page
 
 
-def test_failure_after_the_video_leaves_no_row_and_no_file(
+def test_stopped_after_the_video_was_stored_leaves_no_row_and_no_file(
     sqlite_db: Database,
     demo_videos: dict[str, Path],
     checkins: dict[str, CheckinSample],
     home: Path,
-    tmp_path: Path,
 ) -> None:
-    bad = tmp_path / "watch.fit"
-    bad.write_bytes(b"\x0e\x10" + b"\x00" * 40)
     before = row_counts(sqlite_db)
     request = AssessmentRequest(
         runner=RUNNER,
         rear_video=demo_videos["rear"],
-        activities=(bad,),
         checkin_file=checkins[SUBACUTE_FLEXION].path,
     )
-    with pytest.raises(InputError, match=r"watch\.fit"):
-        run_assessment(sqlite_db, request)
+    with pytest.raises(Cancelled):
+        run_assessment(sqlite_db, request, progress=stop_at("making the program"))
     assert row_counts(sqlite_db) == before
     assert blob_files(home) == []  # the rear clip and its frames were stored, then removed
 

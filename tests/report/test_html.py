@@ -1,9 +1,10 @@
-"""The report page from stage rows made by the real commands: sections, self-containment,
-escaping, the referral, missing stages and bad ids."""
+"""The report page of assessments made by the real ``backstride assess``: sections,
+self-containment, escaping, the referral, progress, missing stages and bad ids."""
 
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -11,11 +12,11 @@ from sqlalchemy import delete
 
 from backstride.errors import NotFoundError
 from backstride.report import CSP, load_report_data, render_report_html
-from backstride.store import Database
+from backstride.store import BlobStore, Database
 from backstride.store.tables import Artifact
 from backstride.store.tables import Assessment as Row
-from tests.report.conftest import RED, RUNNER
-from tests.report.stages import build_assessment, latest_ids
+from tests.report.conftest import RUNNER
+from tests.report.stages import latest_ids, stored_assessment
 
 pytestmark = pytest.mark.slow
 
@@ -68,8 +69,10 @@ def parsed(html: str) -> Page:
     return page
 
 
-def test_full_report_sections_in_order_and_self_contained(stage_db: Database) -> None:
-    aid = build_assessment(stage_db, RUNNER)
+def test_full_report_sections_in_order_and_self_contained(
+    stage_db: Database, ids: dict[str, int]
+) -> None:
+    aid = ids["second"]
     html = render_report_html(stage_db, aid)
     page = parsed(html)
     assert page.sections == FULL_ORDER
@@ -83,8 +86,8 @@ def test_full_report_sections_in_order_and_self_contained(stage_db: Database) ->
     assert page.csp == [CSP]
 
 
-def test_gait_and_training_content(stage_db: Database) -> None:
-    aid = build_assessment(stage_db, RUNNER)
+def test_gait_and_training_content(stage_db: Database, ids: dict[str, int]) -> None:
+    aid = ids["first"]
     data = load_report_data(stage_db, aid)
     assert data.gait is not None and data.training is not None and data.program is not None
     assert data.gait.views == ("side", "rear")
@@ -119,25 +122,28 @@ def test_gait_and_training_content(stage_db: Database) -> None:
     assert "Weeks at a glance" in html and "Cadence: from 158" in html
 
 
-def test_runner_name_is_escaped(stage_db: Database) -> None:
-    aid = build_assessment(stage_db, RUNNER)
-    html = render_report_html(stage_db, aid)
+def test_runner_name_is_escaped(stage_db: Database, ids: dict[str, int]) -> None:
+    html = render_report_html(stage_db, ids["first"])
     assert "Ana &lt;K&gt; &amp; co" in html
     assert "<K>" not in html
 
 
-def test_wording_is_guidance_not_diagnosis(stage_db: Database) -> None:
-    aid = build_assessment(stage_db, RUNNER)
-    text = render_report_html(stage_db, aid).lower()
+@pytest.mark.parametrize("which", ["first", "second", "referral", "checkin_only"])
+def test_wording_is_guidance_not_diagnosis(
+    stage_db: Database, ids: dict[str, int], which: str
+) -> None:
+    text = render_report_html(stage_db, ids[which]).lower()
     for word in ("treats", "diagnoses", "clinically proven", "cures"):
         assert word not in text
     assert "guidance, not a diagnosis" in text
-    assert "lordosis" in text  # what 2D video cannot measure is said
+    if which in ("first", "second"):
+        assert "lordosis" in text  # what 2D video cannot measure is said
 
 
-def test_referral_shows_the_referral_first_and_no_program(stage_db: Database) -> None:
-    aid = build_assessment(stage_db, RED)
-    html = render_report_html(stage_db, aid)
+def test_referral_shows_the_referral_first_and_no_program(
+    stage_db: Database, ids: dict[str, int]
+) -> None:
+    html = render_report_html(stage_db, ids["referral"])
     page = parsed(html)
     assert page.sections == ["safety", "summary", "not-measured", "sources", "note"]
     assert "Please see a clinician first" in html and "EMERGENCY" in html
@@ -146,33 +152,38 @@ def test_referral_shows_the_referral_first_and_no_program(stage_db: Database) ->
     assert "Triage rule set 1.0" in html
 
 
-def test_missing_stages_say_not_assessed(stage_db: Database) -> None:
-    aid = build_assessment(stage_db, RUNNER, gait=False, training=False)
+def test_missing_stages_say_not_assessed(stage_db: Database, ids: dict[str, int]) -> None:
+    aid = ids["checkin_only"]
+    costs = {m.input.value: m.cost for m in stored_assessment(stage_db, aid).missing}
     html = render_report_html(stage_db, aid)
     page = parsed(html)
     assert page.sections == FULL_ORDER
     gait = html[html.index('id="gait"') : html.index('id="training"')]
     training = html[html.index('id="training"') : html.index('id="program"')]
     assert "Not assessed:</strong> no running video was given" in gait
-    assert "without the side_video" in gait  # the assessment's own words on the cost
+    assert costs["side_video"] in unescape(gait)  # the assessment's own words on the cost
+    assert costs["activities"] in unescape(training)
     assert "Not assessed:</strong> no training history was given" in training
     assert "<img" not in html and 'class="chart"' not in html
+    assert "Exercise cards" in html  # the check-in alone still gives a program
 
 
-def test_a_stage_row_deleted_since_is_not_assessed(stage_db: Database) -> None:
-    aid = build_assessment(stage_db, RUNNER)
-    ids = latest_ids(stage_db, RUNNER)
+def test_a_stage_row_deleted_since_is_not_assessed(stage_db: Database, ids: dict[str, int]) -> None:
+    aid = ids["first"]
+    refs = stored_assessment(stage_db, aid).stages
     with stage_db.session() as s:
-        s.execute(delete(Artifact).where(Artifact.assessment_id == ids["gait"]))
-        s.execute(delete(Row).where(Row.id.in_([ids["gait"], ids["triage"]])))
+        s.execute(delete(Artifact).where(Artifact.assessment_id == refs.gait))
+        s.execute(delete(Row).where(Row.id.in_([refs.gait, refs.triage])))
     data = load_report_data(stage_db, aid)
     assert data.gait is None and data.triage is None and data.training is not None
     html = render_report_html(stage_db, aid)
     assert "no running video was given" in html and "no check-in was given" in html
 
 
-def test_missing_frame_files_leave_the_frames_out(stage_db: Database, blobs) -> None:  # type: ignore[no-untyped-def]
-    aid = build_assessment(stage_db, RUNNER)
+def test_missing_frame_files_leave_the_frames_out(
+    stage_db: Database, blobs: BlobStore, ids: dict[str, int]
+) -> None:
+    aid = ids["first"]
     for path in blobs.root.rglob("*"):
         if path.is_file() and path.read_bytes()[:4] == b"\x89PNG":
             path.unlink()
@@ -188,3 +199,32 @@ def test_unknown_or_wrong_kind_id_is_not_found(stage_db: Database) -> None:
     gait_id = latest_ids(stage_db, RUNNER)["gait"]
     with pytest.raises(NotFoundError, match=f"there is no assessment #{gait_id}"):
         render_report_html(stage_db, gait_id)
+
+
+def test_progress_against_the_previous_assessment(stage_db: Database, ids: dict[str, int]) -> None:
+    second = stored_assessment(stage_db, ids["second"])
+    assert second.progress is not None and second.progress.previous_id == ids["first"]
+    verdicts = {c.metric: c.verdict for c in second.progress.changes}
+    assert verdicts["cadence_spm"] == "improved"  # 158 -> 170 steps/min, beyond the noise
+    html = render_report_html(stage_db, ids["second"])
+    section = html[html.index('id="progress"') : html.index('id="not-measured"')]
+    assert f"assessment #{ids['first']}" in section
+    assert section.count('class="chart"') == len(second.progress.changes)
+    assert section.count('class="verdict-improved"') == list(verdicts.values()).count("improved")
+    assert "within noise" in section  # the pelvic drop did not change: said as noise
+    for c in second.progress.changes:
+        assert c.noise_source in unescape(section)
+    first = render_report_html(stage_db, ids["first"])
+    assert "This is the first assessment" in first
+
+
+def test_rear_view_alone(stage_db: Database, ids: dict[str, int]) -> None:
+    data = load_report_data(stage_db, ids["rear_only"])
+    assert data.gait is not None and data.gait.views == ("rear",)
+    assert [f.view for f in data.gait.frames] == ["rear", "rear"]
+    assert {s.metric for s in data.gait.series} >= {"pelvic_drop_deg", "lateral_lean_deg"}
+    assert all(r.view == "rear" for r in data.gait.rows)
+    assert data.program is None and data.triage is None and data.training is None
+    html = render_report_html(stage_db, ids["rear_only"])
+    assert parsed(html).sections == [s for s in FULL_ORDER if s != "return-to-run"]
+    assert "no check-in was given" in html and "needs a check-in first" in html

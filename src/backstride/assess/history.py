@@ -1,9 +1,9 @@
-"""The training history inside the assessment's unit of work: import the files given (as
-``backstride training import`` does), then the training report from all the runner's stored
-activities (as ``backstride training report`` does, ending on the latest run).
-
-Both run in the caller's session, so a failure later in the assessment rolls the import back
-with everything else.
+"""The training history of the assessment: the files given are read and parsed first, outside
+any transaction (`parse_files`, as ``backstride training import`` reads them); then, inside the
+assessment's unit of work, they are stored and the training report is made from all the
+runner's stored activities (`history`, as ``backstride training report`` does, ending on the
+latest run). A failure later in the assessment rolls the import back with everything else, and
+the slow part (parsing) never holds the database's write lock.
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session
 from backstride.errors import InputError
 from backstride.paths import cache_dir
 from backstride.store.training import (
-    known_hashes,
     list_activities,
     list_shoes,
     save_file_result,
     to_pair,
 )
 from backstride.training.ingest.pipeline import ImportReport, run_import
-from backstride.training.ingest.results import FileResult, Saved
+from backstride.training.ingest.results import FileResult, Outcome, Saved
 from backstride.training.report import TrainingReport, build_report
 from backstride.training.thresholds import load_thresholds
 
@@ -35,6 +34,14 @@ REPORT_WEEKS = 16
 
 
 @dataclass(frozen=True)
+class ParsedFiles:
+    """Activity files read and parsed, not stored yet: the results to store, the summary."""
+
+    results: tuple[FileResult, ...]
+    report: ImportReport
+
+
+@dataclass(frozen=True)
 class HistoryResult:
     """The import's summary (None when no files were given) and the report (None: no runs)."""
 
@@ -42,18 +49,19 @@ class HistoryResult:
     report: TrainingReport | None
 
 
-def import_files(
-    session: Session, runner_id: int, paths: tuple[Path, ...], progress: Progress
-) -> ImportReport:
-    """Import ``paths`` for the runner in ``session``; none usable is an `InputError`."""
+def parse_files(known: set[str], paths: tuple[Path, ...], progress: Progress) -> ParsedFiles:
+    """Read and parse ``paths`` as ``training import`` does (files this runner already has, by
+    content hash, are skipped), outside any transaction; none usable is an `InputError`."""
+    results: list[FileResult] = []
 
-    def save(result: FileResult) -> Saved:
-        return save_file_result(session, runner_id, result)
+    def keep(result: FileResult) -> Saved:
+        results.append(result)
+        return Saved(Outcome.IMPORTED)
 
     report = run_import(
         list(paths),
-        known_hashes=known_hashes(session, runner_id),
-        save=save,
+        known_hashes=known,
+        save=keep,
         cache_root=cache_dir() / "training" / "streams",
         progress=lambda done, total, _name: progress("training: reading activities", done, total),
     )
@@ -63,22 +71,24 @@ def import_files(
         raise InputError(
             f"none of the activity files could be imported ({reasons or 'no activity files found'})"
         )
-    return report
+    return ParsedFiles(results=tuple(results), report=report)
 
 
 def history(
-    session: Session, runner_id: int, name: str, paths: tuple[Path, ...], progress: Progress
+    session: Session, runner_id: int, name: str, parsed: ParsedFiles | None, progress: Progress
 ) -> HistoryResult:
-    """Import the files given, then report on every stored run of the runner."""
-    imported = import_files(session, runner_id, paths, progress) if paths else None
+    """Store the parsed files in ``session`` (duplicates merged as ``training import`` does),
+    then report on every stored run of the runner."""
+    for result in parsed.results if parsed else ():
+        save_file_result(session, runner_id, result)
     progress("training: load report", 0, 1)
     records = list_activities(session, runner_id)
     runs = [r.activity.local_date for r in records if r.activity.counts_as_running]
     if not runs:
-        return HistoryResult(imported=imported, report=None)
+        return HistoryResult(imported=parsed.report if parsed else None, report=None)
     pairs = [to_pair(s) for s in list_shoes(session, runner_id)]
     report = build_report(
         records, pairs, load_thresholds(), runner=name, as_of=max(runs), weeks=REPORT_WEEKS
     )
     progress("training: load report", 1, 1)
-    return HistoryResult(imported=imported, report=report)
+    return HistoryResult(imported=parsed.report if parsed else None, report=report)

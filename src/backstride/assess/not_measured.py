@@ -88,9 +88,21 @@ def missing_inputs(missing: Iterable[InputKind]) -> tuple[MissingInput, ...]:
     return tuple(MissingInput(input=k, cost=MISSING_COST[k][0]) for k in InputKind if k in absent)
 
 
-def _split(entry: str) -> tuple[str, str]:
-    what, sep, why = entry.partition(": ")
-    return (what, why) if sep else (entry, "a 2D video cannot measure it")
+def split_entry(entry: str) -> tuple[str, str]:
+    """A stage's ``"what: why"`` (or ``"what; advice"``) line as (what, why).
+
+    Examples
+    --------
+    >>> split_entry("arm crossing while the hands are hidden; film from the front")
+    ('arm crossing while the hands are hidden', 'film from the front')
+    >>> split_entry("rotation of the pelvis")
+    ('rotation of the pelvis', 'a 2D video cannot measure it')
+    """
+    for sep in (": ", "; "):
+        what, found, why = entry.partition(sep)
+        if found:
+            return what, why
+    return entry, "a 2D video cannot measure it"
 
 
 def from_stage(entries: Sequence[str], view: InputKind | None) -> list[NotMeasured]:
@@ -105,7 +117,7 @@ def from_stage(entries: Sequence[str], view: InputKind | None) -> list[NotMeasur
     for entry in entries:
         if any(topic in entry.lower() for topic in _COVERED):
             continue
-        what, why = _split(entry)
+        what, why = split_entry(entry)
         out.append(NotMeasured(what=what, why=why, input=view))
     return out
 

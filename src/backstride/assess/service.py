@@ -6,13 +6,13 @@ Order, and why:
    complete), so bad input fails before anything is analysed or stored;
 2. triage first: a referral (EMERGENCY or URGENT) stops there: the triage decision and a
    referral assessment are stored, and video, training and program are skipped (and said so);
-3. today's video (one clip or the side + rear pair) is analysed, outside any transaction (the
-   slow part);
+3. today's video (one clip or the side + rear pair) is analysed and the activity files are read
+   and parsed, outside any transaction (the slow part);
 4. then one unit of work (`files_and_rows`): the triage decision, the ``gait`` row and its
-   files, the import of the activity files and the training report from all the runner's stored
-   activities, the program (as ``backstride plan`` makes it, from the fresh triage and findings)
-   and the ``assessment`` row pointing at them. A failure anywhere in it stores nothing and
-   removes the files it wrote.
+   files, the parsed activities (duplicates merged) and the training report from all the
+   runner's stored activities, the program (as ``backstride plan`` makes it, from the fresh
+   triage and findings) and the ``assessment`` row pointing at them. A failure anywhere in it
+   stores nothing and removes the files it wrote.
 
 The stage rows are the same as their commands store (kinds ``gait``, ``training``, ``triage``,
 ``program`` with the same summaries), so ``plan``, ``show`` and the web pages keep reading them.
@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from backstride.assess.assess import AssessmentParts, build_assessment, is_referral
 from backstride.assess.gait import GaitResult, analyse_gait
-from backstride.assess.history import HistoryResult, history
+from backstride.assess.history import HistoryResult, ParsedFiles, history, parse_files
 from backstride.assess.inputs import (
     CheckedCheckIn,
     check_activity_paths,
@@ -53,6 +53,7 @@ from backstride.store.runners import get_runner
 from backstride.store.symptoms import record_decision
 from backstride.store.tables import Assessment as AssessmentRow
 from backstride.store.tables import Runner
+from backstride.store.training import known_hashes
 from backstride.symptoms.models import Triage
 
 Progress = Callable[[str, int, int], None]
@@ -278,7 +279,14 @@ def run_assessment(
             out_dir=folder / "video",
             progress=report,
         )
-        return _store_all(db, request, checked, triage, triage_id, gait, inputs, notes, report)
+        parsed = None
+        if request.activities:
+            with db.session() as s:
+                known = known_hashes(s, checked.runner_id)
+            parsed = parse_files(known, request.activities, report)
+        return _store_all(
+            db, request, checked, triage, triage_id, gait, parsed, inputs, notes, report
+        )
     finally:
         if own_dir:
             shutil.rmtree(folder, ignore_errors=True)
@@ -291,6 +299,7 @@ def _store_all(
     triage: Triage | None,
     triage_id: int | None,
     gait: GaitResult | None,
+    parsed: ParsedFiles | None,
     inputs: list[InputKind],
     notes: list[str],
     report: Progress,
@@ -315,7 +324,7 @@ def _store_all(
             report("storing the video results", 0, 1)
             refs["gait"] = add_gait_row(s, blobs, runner.id, gait.summary, gait.files)
             report("storing the video results", 1, 1)
-        hist = history(s, runner.id, runner.name, request.activities, report)
+        hist = history(s, runner.id, runner.name, parsed, report)
         if hist.report is not None:
             refs["training"] = _add_row(s, runner.id, "training", hist.report.load_json())
             inputs.append(InputKind.ACTIVITIES)

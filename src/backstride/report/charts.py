@@ -67,10 +67,10 @@ def stride_chart(series: StrideSeries, chart_id: str) -> str:
         f'y2="46" stroke="{INK}" stroke-width="2"/>'
     )
     parts.append(
-        f'<text x="{left}" y="60" font-size="10" fill="{MUTED}">{_fmt(lo)}</text>'
-        f'<text x="{right}" y="60" font-size="10" fill="{MUTED}" text-anchor="end">{_fmt(hi)} '
+        f'<text x="{left}" y="60" font-size="11" fill="{MUTED}">{_fmt(lo)}</text>'
+        f'<text x="{right}" y="60" font-size="11" fill="{MUTED}" text-anchor="end">{_fmt(hi)} '
         f"{esc(series.units)}</text>"
-        f'<text x="{mx}" y="72" font-size="10" fill="{INK}" text-anchor="middle">median '
+        f'<text x="{mx}" y="72" font-size="11" fill="{INK}" text-anchor="middle">median '
         f"{_fmt(series.median)}</text>"
     )
     band_text = "" if band is None else f"; usual range {band.text}"

@@ -176,7 +176,10 @@ def stride_series(
     out = []
     for metric, label, table_view in bd.TABLE:
         m = summaries.get(metric)
-        if table_view != view or m is None or len(m.get("per_stride", ())) < 2:
+        if table_view != view or m is None or m.get("value") is None:
+            continue
+        strides = [x for x in m.get("per_stride", ()) if x is not None]
+        if len(strides) < 2:
             continue
         out.append(
             StrideSeries(
@@ -184,7 +187,7 @@ def stride_series(
                 label=label,
                 view=view,
                 units=bd.UNITS[metric],
-                per_stride=tuple(float(x) for x in m["per_stride"]),
+                per_stride=tuple(float(x) for x in strides),
                 median=float(m["value"]),
                 band=bands.get(metric),
             )
