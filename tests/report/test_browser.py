@@ -172,3 +172,16 @@ def test_screenshot_script(stage_db: Database, tmp_path: Path, ids: dict[str, in
         timeout=60,
     )
     assert r.returncode == 2 and r.stderr.strip() == f"{tmp_path / 'none.html'}: no such file"
+
+
+def test_missing_inputs_in_chromium(
+    stage_db: Database, tmp_path: Path, browser: Any, ids: dict[str, int]
+) -> None:
+    html = write_report(stage_db, ids["checkin_only"], tmp_path / "out").html
+    v = Visit(browser, html, 1000)
+    v.check_clean()
+    for section in ("gait", "training"):
+        text = v.page.locator(f"section#{section} .not-assessed").inner_text()
+        assert text.startswith("Not assessed:"), section
+    assert v.page.locator("img").count() == 0
+    v.shot("report-checkin-only.png")

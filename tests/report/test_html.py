@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 from backstride.errors import NotFoundError
 from backstride.report import CSP, load_report_data, render_report_html
+from backstride.report.html import sentence
 from backstride.store import BlobStore, Database
 from backstride.store.tables import Artifact
 from backstride.store.tables import Assessment as Row
@@ -161,8 +162,10 @@ def test_missing_stages_say_not_assessed(stage_db: Database, ids: dict[str, int]
     gait = html[html.index('id="gait"') : html.index('id="training"')]
     training = html[html.index('id="training"') : html.index('id="program"')]
     assert "Not assessed:</strong> no running video was given" in gait
-    assert costs["side_video"] in unescape(gait)  # the assessment's own words on the cost
-    assert costs["activities"] in unescape(training)
+    # the assessment's own words on what each missing input costs
+    assert sentence(costs["side_video"]) in unescape(gait)
+    assert sentence(costs["rear_video"]) in unescape(gait)
+    assert sentence(costs["activities"]) in unescape(training)
     assert "Not assessed:</strong> no training history was given" in training
     assert "<img" not in html and 'class="chart"' not in html
     assert "Exercise cards" in html  # the check-in alone still gives a program

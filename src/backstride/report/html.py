@@ -48,7 +48,25 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = _num
+    env.filters["sentence"] = sentence
     return env
+
+
+def sentence(text: str) -> str:
+    """Text as a sentence: first letter upper-case, a full stop at the end.
+
+    Examples
+    --------
+    >>> sentence("no side-view video: cadence is not measured")
+    'No side-view video: cadence is not measured.'
+    >>> sentence("Done."), sentence("")
+    ('Done.', '')
+    """
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _num(x: float | None, digits: int = 1) -> str:

@@ -97,12 +97,17 @@ def _stage(s: Session, row_id: int | None, kind: str, runner_id: int) -> Row | N
 
 
 def _gait_files(s: Session, gait_id: int) -> list[tuple[str, str, str]]:
-    """(kind, original name, sha256) of the gait row's frames and metrics files."""
+    """(kind, original name, sha256) of the gait row's ``metrics.json`` and the frames shown."""
     arts = s.scalars(
         select(Artifact).where(Artifact.assessment_id == gait_id).order_by(Artifact.id)
     ).all()
-    keep = ("frames", "metrics_json")
-    return [(a.kind, a.original_name, a.sha256) for a in arts if a.kind.endswith(keep)]
+    wanted = {f"{stem}.png" for stems in fr.WANTED.values() for stem in stems}
+    return [
+        (a.kind, a.original_name, a.sha256)
+        for a in arts
+        if (a.kind.endswith("frames") and a.original_name in wanted)
+        or a.kind.endswith("metrics_json")
+    ]
 
 
 def _read_blobs(store: BlobStore, files: list[tuple[str, str, str]]) -> dict[str, bytes]:
