@@ -193,8 +193,13 @@ def test_a_job_killed_mid_run_resumes_after_restart_with_nothing_lost(
         [uploaded] = s.scalars(sa.select(Artifact.sha256).where(Artifact.runner_id == ana))
     first = _worker_process(db_url, home)
     try:
-        running = _wait(db, job_id, lambda j: j.status == "running" and j.progress_done > 0, 120)
-        assert running.progress_stage == "finding the runner"
+        running = _wait(
+            db,
+            job_id,
+            lambda j: (j.progress_stage or "").startswith("side video") and j.progress_done > 0,
+            120,
+        )
+        assert (running.status, running.progress_stage) == ("running", "side video: finding the runner")
         first.send_signal(signal.SIGKILL)  # no goodbye: the lease just stops being renewed
         first.wait(10)
     finally:
@@ -208,12 +213,13 @@ def test_a_job_killed_mid_run_resumes_after_restart_with_nothing_lost(
     done = job_row(db, job_id)
     assert (done.status, done.attempts) == ("done", 2), done.message
     with db.session() as s:
+        made = s.get_one(Assessment, (done.result or {})["assessment_id"])
         gait = list(
             s.scalars(
                 sa.select(Assessment).where(Assessment.runner_id == ana, Assessment.kind == "gait")
             )
         )
-        assert [g.id for g in gait] == [(done.result or {})["assessment_id"]]  # stored once
+        assert [g.id for g in gait] == [made.summary["stages"]["gait"]]  # stored once
         assert abs(gait[0].summary["metrics"]["cadence_spm"] - 170) < 3  # the clip's truth
         hashes = set(s.scalars(sa.select(Artifact.sha256).where(Artifact.runner_id == ana)))
     assert uploaded in hashes and (home / "artifacts" / uploaded[:2] / uploaded).exists()
@@ -241,7 +247,8 @@ def test_side_and_rear_videos_are_one_combined_analysis(
     job = job_row(db, job_id)
     assert job.status == "done", job.message
     with db.session() as s:
-        gait = s.get_one(Assessment, (job.result or {})["assessment_id"])
+        made = s.get_one(Assessment, (job.result or {})["assessment_id"])
+        gait = s.get_one(Assessment, made.summary["stages"]["gait"])
         kinds = set(s.scalars(sa.select(Artifact.kind).where(Artifact.assessment_id == gait.id)))
     assert gait.summary["view"] == "side+rear"
     assert gait.summary["metrics"]["pelvic_drop_deg"] == pytest.approx(9.5, abs=2.0)  # the truth
