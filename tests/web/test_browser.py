@@ -1,8 +1,9 @@
 """The whole journey in Debian's chromium (Playwright) against a real ``backstride serve``:
 create the clinician, add a runner, upload synthetic side and rear videos and a real activity
 file, fill the check-in, watch the assessment run, open the results and the report, download the
-PDF, log a session of the program the assessment made, download the calendar and the data export. Screenshots go to ``test-artifacts/web/``; the page
-must never log a console error or make a request outside the app."""
+PDF, log a session of the program the assessment made, download the calendar and the data
+export. Screenshots go to ``test-artifacts/web/``; the page must never log a console error or
+make a request outside the app."""
 
 from __future__ import annotations
 
@@ -165,7 +166,7 @@ def test_the_whole_journey(
 
         # 7. the assessment and its report (the same file the command line writes), then the PDF
         page.goto(runner_url)
-        page.get_by_role("link", name="Assessment").first.click()
+        page.get_by_role("link", name="Assessment", exact=True).first.click()
         expect(page.get_by_role("heading", name="Assessment for Ana K")).to_be_visible()
         shot("09-assessment")
         page.get_by_role("link", name="Open the report").click()

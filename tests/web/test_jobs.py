@@ -199,7 +199,10 @@ def test_a_job_killed_mid_run_resumes_after_restart_with_nothing_lost(
             lambda j: (j.progress_stage or "").startswith("side video") and j.progress_done > 0,
             120,
         )
-        assert (running.status, running.progress_stage) == ("running", "side video: finding the runner")
+        assert (running.status, running.progress_stage) == (
+            "running",
+            "side video: finding the runner",
+        )
         first.send_signal(signal.SIGKILL)  # no goodbye: the lease just stops being renewed
         first.wait(10)
     finally:

@@ -17,8 +17,8 @@ from typing import Any
 import pydantic
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.background import BackgroundTask
 from sqlalchemy import select
+from starlette.background import BackgroundTask
 
 from backstride.errors import NotFoundError
 from backstride.findings import Finding
