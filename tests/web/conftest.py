@@ -18,9 +18,10 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from backstride.assess.service import AssessmentRequest, run_assessment
 from backstride.store import Database
 from backstride.store.symptoms import record_decision
-from backstride.store.tables import Artifact
+from backstride.store.tables import Artifact, Runner
 from backstride.store.web_tables import Job
 from backstride.symptoms.checkin import CheckIn
 from backstride.symptoms.ruleset import load_ruleset
@@ -220,6 +221,7 @@ class Stocked:
     job_id: int
     result_id: int
     artifact_id: int
+    assessment_id: int  # a whole assessment (it has a report)
 
 
 def stock(db: Database, b: Browser, runner_id: int) -> Stocked:
@@ -252,7 +254,11 @@ def stock(db: Database, b: Browser, runner_id: int) -> Stocked:
         job_id = s.scalar(sa.select(Job.id).where(Job.runner_id == runner_id))
         artifact_id = s.scalar(sa.select(Artifact.id).where(Artifact.runner_id == runner_id))
     assert job_id and artifact_id
-    return Stocked(runner_id, intake_id, job_id, result_id, artifact_id)
+    with db.session() as s:
+        name = s.get_one(Runner, runner_id).name
+    answers = sample_answers(SUBACUTE_FLEXION, date.today())
+    made = run_assessment(db, AssessmentRequest(runner=name, checkin_answers=answers))
+    return Stocked(runner_id, intake_id, job_id, result_id, artifact_id, made.assessment_id)
 
 
 def make_fit_bytes() -> bytes:

@@ -1,8 +1,9 @@
 """The whole journey in Debian's chromium (Playwright) against a real ``backstride serve``:
 create the clinician, add a runner, upload synthetic side and rear videos and a real activity
-file, fill the check-in, watch the jobs run, open the results, make the program, log a session,
-download the calendar and the data export. Screenshots go to ``test-artifacts/web/``; the page
-must never log a console error or make a request outside the app."""
+file, fill the check-in, watch the assessment run, open the results and the report, download the
+PDF, log a session of the program the assessment made, download the calendar and the data
+export. Screenshots go to ``test-artifacts/web/``; the page must never log a console error or
+make a request outside the app."""
 
 from __future__ import annotations
 
@@ -163,20 +164,40 @@ def test_the_whole_journey(
         )
         shot("08-video-result")
 
-        # 7. the program, and logging its first session
+        # 7. the assessment and its report (the same file the command line writes), then the PDF
+        page.goto(runner_url)
+        page.get_by_role("link", name="Assessment", exact=True).first.click()
+        expect(page.get_by_role("heading", name="Assessment for Ana K")).to_be_visible()
+        shot("09-assessment")
+        page.get_by_role("link", name="Open the report").click()
+        for section in ("summary", "safety", "gait", "training", "program", "sources", "note"):
+            expect(page.locator(f"section#{section}")).to_be_visible()
+        expect(page.locator("#gait svg").first).to_be_visible()
+        frames = page.locator("#gait img")
+        assert frames.count() >= 2  # side and rear key frames
+        assert all(
+            frames.nth(i).evaluate("img => img.complete && img.naturalWidth > 100")
+            for i in range(frames.count())
+        )
+        shot("10-report")
+        page.go_back()
+        with page.expect_download() as pdf:
+            page.get_by_role("link", name="Download the report (PDF)").click()
+        assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
+
+        # 8. the program the assessment made, and logging its first session
         page.goto(runner_url + "/program")
-        page.get_by_role("button", name="Make the program").click()
         expect(page.get_by_role("heading", name=re.compile(r"^Next: session w1s1"))).to_be_visible()
-        shot("09-program")
+        shot("11-program")
         page.get_by_label("Effort, 0 (nothing) to 10 (maximal)").fill("4")
         page.get_by_label("Pain during it, 0 (none) to 10").fill("1")
         page.get_by_label("The next morning, compared with before").select_option("same")
         page.get_by_role("button", name="Log the session").click()
         expect(page.get_by_role("heading", name="Logged w1s1")).to_be_visible()
         expect(page.get_by_role("heading", name=re.compile(r"^Next: session w1s2"))).to_be_visible()
-        shot("10-session-logged")
+        shot("12-session-logged")
 
-        # 8. downloads: the calendar, the data export
+        # 9. downloads: the calendar, the data export
         with page.expect_download() as calendar:
             page.get_by_role("link", name="Calendar (.ics)").click()
         ics = Path(calendar.value.path()).read_text()
@@ -188,9 +209,7 @@ def test_the_whole_journey(
         assert "tables/program_logs.json" in names and any(
             n.endswith("side.mp4") or n.endswith(".mp4") for n in names
         )
-        shot("11-data")
-        # ASSESSMENT WIRING: the report page and its PDF download join this journey once the
-        # assessment stage (issue 8) lands.
+        shot("13-data")
         browser.close()
     assert errors == []
     assert outside == []

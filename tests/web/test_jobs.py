@@ -52,7 +52,7 @@ def worker(db: Database, tmp_path: Path) -> Worker:
     return Worker(db, work_root=tmp_path / "jobs", lease_s=30, heartbeat_s=1, poll_s=0.05)
 
 
-def test_training_import_job(
+def test_assessment_job_with_activity_files(
     clinic: Clinic, db: Database, tmp_path: Path, fixtures_dir: Path
 ) -> None:
     b, ana = clinic.clinician, clinic.runners["Ana K"]
@@ -66,20 +66,28 @@ def test_training_import_job(
     ]
     job_id = submit(b, ana, files)
     status = b.get(f"/runners/{ana}/jobs/{job_id}.json").json()
-    assert (status["status"], status["percent"], status["title"]) == (
-        "queued",
-        0,
-        "Training history import",
-    )
+    assert (status["status"], status["percent"], status["title"]) == ("queued", 0, "Assessment")
     assert worker(db, tmp_path).run_one()
     status = b.get(f"/runners/{ana}/jobs/{job_id}.json").json()
     assert status["status"] == "done" and status["percent"] == 100, status
     result = job_row(db, job_id).result or {}
-    assert (result["imported"], result["merged"], len(result["skipped"])) == (2, 0, 1)
-    assert "cycling" in result["skipped"][0][1]
     assert status["result_url"] == f"/runners/{ana}/results/{result['assessment_id']}"
+    with db.session() as s:
+        row = s.get_one(Assessment, result["assessment_id"])
+        training = s.get_one(Assessment, row.summary["stages"]["training"])
+        assert (row.kind, training.kind) == ("assessment", "training")
+        assert training.summary["history"]["activities"] == 3  # the ride is kept, not counted
+        assert row.summary["stages"]["program"] is None  # no check-in: no program
+        assert {m["input"] for m in row.summary["missing"]} == {
+            "side_video",
+            "rear_video",
+            "checkin",
+        }
     page = b.get(status["result_url"])
-    assert page.status_code == 200 and "Training history for Ana K" in page.text
+    assert page.status_code == 200 and "Assessment for Ana K" in page.text
+    report = b.get(status["result_url"] + "/report")
+    assert report.status_code == 200 and 'id="training"' in report.text
+    assert report.headers["content-security-policy"].startswith("default-src 'none'")
     runner_page = b.get(f"/runners/{ana}").text
     assert "Weekly running distance" in runner_page and "<svg" in runner_page
     assert not (tmp_path / "jobs" / f"job-{job_id}-1").exists()  # the work folder is cleaned up
@@ -110,13 +118,10 @@ def test_failed_import_shows_the_command_line_message(
     # the same file through the command line, run in the file's folder
     (tmp_path / "cut.gpx").write_bytes(CUT_GPX)
     assert run_here(tmp_path, "runner", "add", "Zoe").returncode == 0
-    r = run_here(tmp_path, "training", "import", "cut.gpx", "--runner", "Zoe")
+    r = run_here(tmp_path, "assess", "--runner", "Zoe", "--activities", "cut.gpx")
     assert r.returncode == 2
     error = r.stderr.strip().removeprefix("error: ")
-    reason = next(
-        line.strip() for line in r.stdout.splitlines() if line.strip().startswith("cut.gpx:")
-    )
-    assert job.message == f"{error} ({reason})"
+    assert job.message == error
     shown = b.get(f"/runners/{ana}/jobs/{job_id}").text
     assert "cut.gpx: holds no track points before the damage" in shown
 
@@ -188,8 +193,16 @@ def test_a_job_killed_mid_run_resumes_after_restart_with_nothing_lost(
         [uploaded] = s.scalars(sa.select(Artifact.sha256).where(Artifact.runner_id == ana))
     first = _worker_process(db_url, home)
     try:
-        running = _wait(db, job_id, lambda j: j.status == "running" and j.progress_done > 0, 120)
-        assert running.progress_stage == "finding the runner"
+        running = _wait(
+            db,
+            job_id,
+            lambda j: (j.progress_stage or "").startswith("side video") and j.progress_done > 0,
+            120,
+        )
+        assert (running.status, running.progress_stage) == (
+            "running",
+            "side video: finding the runner",
+        )
         first.send_signal(signal.SIGKILL)  # no goodbye: the lease just stops being renewed
         first.wait(10)
     finally:
@@ -203,12 +216,13 @@ def test_a_job_killed_mid_run_resumes_after_restart_with_nothing_lost(
     done = job_row(db, job_id)
     assert (done.status, done.attempts) == ("done", 2), done.message
     with db.session() as s:
+        made = s.get_one(Assessment, (done.result or {})["assessment_id"])
         gait = list(
             s.scalars(
                 sa.select(Assessment).where(Assessment.runner_id == ana, Assessment.kind == "gait")
             )
         )
-        assert [g.id for g in gait] == [(done.result or {})["assessment_id"]]  # stored once
+        assert [g.id for g in gait] == [made.summary["stages"]["gait"]]  # stored once
         assert abs(gait[0].summary["metrics"]["cadence_spm"] - 170) < 3  # the clip's truth
         hashes = set(s.scalars(sa.select(Artifact.sha256).where(Artifact.runner_id == ana)))
     assert uploaded in hashes and (home / "artifacts" / uploaded[:2] / uploaded).exists()
@@ -236,7 +250,8 @@ def test_side_and_rear_videos_are_one_combined_analysis(
     job = job_row(db, job_id)
     assert job.status == "done", job.message
     with db.session() as s:
-        gait = s.get_one(Assessment, (job.result or {})["assessment_id"])
+        made = s.get_one(Assessment, (job.result or {})["assessment_id"])
+        gait = s.get_one(Assessment, made.summary["stages"]["gait"])
         kinds = set(s.scalars(sa.select(Artifact.kind).where(Artifact.assessment_id == gait.id)))
     assert gait.summary["view"] == "side+rear"
     assert gait.summary["metrics"]["pelvic_drop_deg"] == pytest.approx(9.5, abs=2.0)  # the truth

@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from backstride.errors import BackstrideError, InputError, NotFoundError
+from backstride.report.pdf import PdfError
 from backstride.web.guard import Forbidden, LoginRequired, UnsupportedForm
 from backstride.web.middleware import BodyTooLarge
 from backstride.web.ratelimit import TooManyAttempts
@@ -57,6 +58,8 @@ def _status_of(exc: BackstrideError) -> tuple[int, str]:
         return 429, "Too many attempts"
     if isinstance(exc, InputError):
         return 400, "That did not work"
+    if isinstance(exc, PdfError):
+        return 503, "The PDF could not be made"
     return 500, "Something went wrong"
 
 

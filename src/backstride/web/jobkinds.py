@@ -15,10 +15,10 @@ Kinds:
 - ``training_import``: activity files through the training import pipeline (one transaction per
   file, as ``backstride training import``), then the training report stored as the runner's
   ``training`` assessment (as ``backstride training report``).
-- ASSESSMENT WIRING (issue 8, not on ``main`` yet): an ``assessment`` kind exporting the intake's
-  files and calling `backstride.assess.service.run_assessment` (``AssessmentRequest`` with the
-  videos, activities, ``checkin_answers`` and ``height_cm``; ``progress`` passed through), its
-  result the ``assessment_id`` of the stored ``kind="assessment"`` row.
+- ``assessment``: the whole loop on an intake (`backstride.assess.service.run_assessment`:
+  triage first, then the videos, the activity files and the program), exactly as
+  ``backstride assess`` runs it; the result is the stored ``kind="assessment"`` row, whose page
+  is the report. This is what a submitted intake queues.
 """
 
 from __future__ import annotations
@@ -211,7 +211,48 @@ def _store_training_report(ctx: JobContext, runner: Runner) -> int | None:
     return store_report(ctx.db, runner.id, report)
 
 
+def assessment(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
+    """Run the whole assessment on the intake's files and check-in answers; result: its id.
+
+    Running it again after a crash starts over: nothing of a run that did not finish is stored
+    (`run_assessment` stores at the end), and activities already imported are recognised by
+    their content hash.
+    """
+    from backstride.assess.service import AssessmentRequest, run_assessment
+
+    runner = runner_of(ctx)
+    taken: set[str] = {"assessment"}  # the stages' own work folder
+
+    def export(item: dict[str, Any] | None) -> Path | None:
+        if item is None:
+            return None
+        return export_artifact(ctx, item["artifact_id"], item["format"], ctx.work_dir, taken)
+
+    activities = tuple(
+        path for item in payload.get("files") or [] if (path := export(item)) is not None
+    )
+    request = AssessmentRequest(
+        runner=runner.name,
+        side_video=export(payload.get("side")),
+        rear_video=export(payload.get("rear")),
+        activities=activities,
+        checkin_answers=payload.get("checkin"),
+        height_cm=payload.get("height_cm") or runner.height_cm,
+    )
+    outcome = run_assessment(
+        ctx.db, request, progress=ctx.progress, work_dir=ctx.work_dir / "assessment"
+    )
+    done = outcome.assessment
+    return {
+        "assessment_id": outcome.assessment_id,
+        "tier": done.tier,
+        "referral": done.referral,
+        "findings": len(done.findings),
+    }
+
+
 KINDS: dict[str, JobKind] = {
+    "assessment": JobKind("Assessment", assessment),
     "video_analysis": JobKind("Video analysis", video_analysis),
     "training_import": JobKind("Training history import", training_import),
 }

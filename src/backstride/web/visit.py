@@ -15,14 +15,19 @@ anonymous session for it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
+
+import sqlalchemy.exc
 
 from backstride.store.base import utcnow
 from backstride.store.db import Database
 from backstride.store.web_sessions import create_session, end_session, load_session, touch
 from backstride.store.web_tables import User
 from backstride.web.settings import WebSettings
+
+log = logging.getLogger(__name__)
 
 COOKIE = "__Host-backstride"
 
@@ -74,18 +79,25 @@ class Visit:
             self._load(token)
 
     def _load(self, token: str) -> None:
-        with self.db.session() as s:
-            found = load_session(s, token)
-            if found is None:
-                self.clear_cookie = True
-                return
-            row, user = found
-            self.token, self.csrf_token = token, row.csrf_token
-            self.viewer = None if user is None else viewer_of(user)
-            ttl = self.settings.session_ttl if user else self.settings.anonymous_ttl
-            touch(s, row, ttl=ttl)
-            if row.flash:
-                self.flash, row.flash = row.flash, None
+        try:
+            with self.db.session() as s:
+                found = load_session(s, token)
+                if found is None:
+                    self.clear_cookie = True
+                    return
+                row, user = found
+                self.token, self.csrf_token = token, row.csrf_token
+                self.viewer = None if user is None else viewer_of(user)
+                ttl = self.settings.session_ttl if user else self.settings.anonymous_ttl
+                touch(s, row, ttl=ttl)
+                if row.flash:
+                    self.flash, row.flash = row.flash, None
+        except sqlalchemy.exc.OperationalError:
+            if self.token is None:  # the session could not even be read
+                raise
+            # SQLite busy with a long write (an assessment being stored): the visit goes on;
+            # the expiry slides on a later request (the flash may show once more)
+            log.warning("session not refreshed: the database is busy")
 
     def csrf(self) -> str:
         """The CSRF token of this session (an anonymous session is made when there is none)."""

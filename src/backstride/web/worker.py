@@ -2,9 +2,10 @@
 
 One job at a time per worker (a video analysis uses both cores already); run several workers for
 more. While a job runs, a heartbeat thread renews its lease every ``heartbeat_s`` seconds and the
-progress callback records the stage at most twice a second. Before each claim the worker
-re-queues jobs whose lease expired (their worker died: a server restart, a kill), so a job is
-never lost; it runs again from the start, up to its ``max_attempts``.
+progress callback records the stage at most twice a second (skipped, not fatal, when the
+database is busy). Before each claim the worker re-queues jobs whose lease expired (their worker
+died: a server restart, a kill), so a job is never lost; it runs again from the start, up to its
+``max_attempts``.
 
 Outcomes: a result is stored as ``done``. An `InputError` fails the job at once with its message
 (bad input does not get better by retrying). Any other error is retried until the attempts run
@@ -25,6 +26,8 @@ import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+
+import sqlalchemy.exc
 
 from backstride.errors import BackstrideError, InputError
 from backstride.paths import data_dir
@@ -175,9 +178,14 @@ class Worker:
                 return
             last[0] = now
             progress = queue.Progress(stage, done, total)
-            if not queue.heartbeat(
-                self.db, job_id, self.owner, lease_s=self.lease_s, progress=progress
-            ):
+            try:
+                alive = queue.heartbeat(
+                    self.db, job_id, self.owner, lease_s=self.lease_s, progress=progress
+                )
+            except sqlalchemy.exc.OperationalError:  # a busy database: progress can wait
+                log.warning("progress of job %s not recorded", job_id, exc_info=True)
+                return
+            if not alive:
                 beat.lost = True
                 raise LeaseLost()
 

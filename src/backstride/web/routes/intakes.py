@@ -24,7 +24,6 @@ from backstride.store import BlobStore, Database
 from backstride.store.artifacts import files_and_rows
 from backstride.store.intakes import add_upload, create_intake, get_intake, uploads
 from backstride.store.jobs import enqueue
-from backstride.store.symptoms import record_decision
 from backstride.symptoms.checkin import CheckIn, with_birth_year
 from backstride.symptoms.models import Triage
 from backstride.symptoms.questions import load_questions
@@ -222,12 +221,10 @@ def submit(
     runner: RunnerRef = Depends(runner_scope),
     who: Viewer = Depends(viewer),
 ) -> Response:
-    """Queue the work: store the check-in decision and one job per kind of input.
+    """Queue the assessment: one job running the whole loop on the files and the answers.
 
-    INTERIM until the assessment stage lands: the check-in is decided and stored here
-    (`record_decision`, as ``backstride checkin`` does), the videos and the activity files each
-    become a job. ASSESSMENT WIRING: with the assessment stage this becomes one ``assessment``
-    job running `run_assessment` on all of it.
+    The check-in is decided inside the job (`run_assessment`, triage first), so the decision,
+    the analyses and the program are stored together or not at all.
     """
     draft = open_draft(request, runner, intake_id)
     result = preview_triage(draft)
@@ -235,42 +232,26 @@ def submit(
         return redirect(f"/runners/{runner.id}/intakes/{intake_id}/checkin")
     with database(request).session() as s:
         intake = get_intake(s, runner.id, intake_id)
-        if result is not None:
-            checkin = CheckIn.model_validate(draft["answers"])
-            record_decision(s, runner.id, checkin, result, source=f"web:intake-{intake_id}")
-        first_job = _queue_jobs(s, runner, who, draft)
+        payload = assessment_payload(draft, with_answers=result is not None)
+        job = enqueue(s, "assessment", payload, runner_id=runner.id, created_by=who.user_id)
         intake.status = "submitted"
-        intake.job_id = first_job
-    if first_job is None:
-        visit_of(request).set_flash(
-            "Check-in stored. No files were uploaded, so nothing to analyse."
-        )
-        return redirect(f"/runners/{runner.id}")
+        intake.job_id = job.id
     return redirect(f"/runners/{runner.id}")
 
 
-def _queue_jobs(s: Any, runner: RunnerRef, who: Viewer, draft: dict[str, Any]) -> int | None:
-    """One job for the videos (side, rear, or both as one session), one for the activity files;
-    the id of the first."""
+def assessment_payload(draft: dict[str, Any], *, with_answers: bool) -> dict[str, Any]:
+    """The ``assessment`` job's payload: the uploaded files by role, the height, the answers."""
     files = draft["files"]
-    job_ids: list[int] = []
-    videos = {
-        f.role.removesuffix("_video"): {"artifact_id": f.artifact_id, "format": f.format}
-        for f in files
-        if f.role in ("side_video", "rear_video")
-    }
-    if videos:
-        payload = {**videos, "height_cm": draft["height_cm"]}
-        job = enqueue(s, "video_analysis", payload, runner_id=runner.id, created_by=who.user_id)
-        job_ids.append(job.id)
-    activities = [f for f in files if f.role == "activity"]
-    if activities:
-        payload = {
-            "files": [{"artifact_id": f.artifact_id, "format": f.format} for f in activities]
-        }
-        job = enqueue(s, "training_import", payload, runner_id=runner.id, created_by=who.user_id)
-        job_ids.append(job.id)
-    return job_ids[0] if job_ids else None
+    payload: dict[str, Any] = {"height_cm": draft["height_cm"], "files": []}
+    for f in files:
+        item = {"artifact_id": f.artifact_id, "format": f.format}
+        if f.role in ("side_video", "rear_video"):
+            payload[f.role.removesuffix("_video")] = item
+        elif f.role == "activity":
+            payload["files"].append(item)
+    if with_answers:
+        payload["checkin"] = draft["answers"]
+    return payload
 
 
 @router.post("/runners/{runner_id}/intakes/{intake_id}/discard")

@@ -1,20 +1,24 @@
 """Stored results: one page per stored result (findings, measures, key frames), its JSON, and the
 runner's stored files (through this access check only: the blob folder is never served).
 
-ASSESSMENT WIRING (issue 8, not on ``main`` yet): a ``kind="assessment"`` result is shown as the
-report itself, ``render_report_html(db, id)`` served with its own Content-Security-Policy
-(``default-src 'none'; img-src data:; style-src 'unsafe-inline'``), and downloaded as PDF through
-``render_report_pdf`` into a temporary file.
+An assessment (``kind="assessment"``) also has its report: the same self-contained HTML the
+command line writes (`backstride.report.render_report_html`), served with its own
+Content-Security-Policy (no scripts, images only as ``data:``), and as a PDF printed by headless
+chromium into a temporary folder that is removed once the download is sent.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pydantic
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
+from starlette.background import BackgroundTask
 
 from backstride.errors import NotFoundError
 from backstride.findings import Finding
@@ -38,9 +42,12 @@ def stored_result(request: Request, runner: RunnerRef, result_id: int) -> Assess
 
 
 def findings_of(summary: dict[str, Any]) -> list[Finding]:
-    """The findings stored in a result (unreadable ones are left out)."""
+    """The findings stored in a result, in its order (an assessment's ranked findings hold theirs
+    under ``finding``; unreadable ones are left out)."""
     out = []
     for raw in summary.get("findings") or []:
+        if isinstance(raw, dict) and isinstance(raw.get("finding"), dict):
+            raw = raw["finding"]
         try:
             out.append(Finding.model_validate(raw))
         except pydantic.ValidationError:
@@ -99,6 +106,54 @@ def result_page(
         "summary": row.summary,
     }
     return page(request, "result.html", context)
+
+
+REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def _assessment(request: Request, runner: RunnerRef, result_id: int) -> Assessment:
+    row = stored_result(request, runner, result_id)
+    if row.kind != "assessment":
+        raise NotFoundError(f"result #{result_id} is not an assessment and has no report")
+    return row
+
+
+@router.get("/runners/{runner_id}/results/{result_id}/report")
+def report_page(
+    request: Request, result_id: int, runner: RunnerRef = Depends(runner_scope)
+) -> Response:
+    """The assessment's report, exactly the file ``backstride assess`` writes."""
+    from backstride.report import render_report_html
+
+    row = _assessment(request, runner, result_id)
+    html = render_report_html(database(request), row.id)
+    return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@router.get("/runners/{runner_id}/results/{result_id}/report.pdf")
+def report_pdf(
+    request: Request, result_id: int, runner: RunnerRef = Depends(runner_scope)
+) -> Response:
+    """The assessment's report as a PDF (printed by headless chromium)."""
+    from backstride.report import render_report_html, render_report_pdf
+
+    row = _assessment(request, runner, result_id)
+    folder = Path(tempfile.mkdtemp(prefix="backstride-report-"))
+    try:
+        html = folder / "report.html"
+        html.write_text(render_report_html(database(request), row.id), encoding="utf-8")
+        pdf = folder / "report.pdf"
+        render_report_pdf(html, pdf)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    name = f"backstride-report-{row.created_at:%Y-%m-%d}-{row.id}.pdf"
+    return FileResponse(
+        pdf,
+        media_type="application/pdf",
+        filename=name,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
 
 
 @router.get("/runners/{runner_id}/files/{artifact_id}")
