@@ -39,5 +39,10 @@ lock:
 	.lockenv/bin/python -m pip freeze --exclude backstride | grep -v '^-e' > constraints.txt
 	rm -rf .lockenv build
 
+# The README's picture of the report: the demo's newest report, full page, by our own script.
+screenshot: $(STAMP)
+	$(BIN)/backstride demo
+	$(BIN)/python scripts/screenshot.py "$$(ls -t out/demo/report/*.html | head -1)" docs/report.png --colours 256
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build src/*.egg-info

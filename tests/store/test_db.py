@@ -145,3 +145,17 @@ def test_a_failed_store_leaves_no_stray_file(db_url: str, tmp_path: Path) -> Non
     assert files == [b"kept before"]  # the old blob stays, the new one is gone
     with db.session() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Artifact)) == 1
+
+
+def test_put_files_stores_once_and_notices_a_changed_or_lost_file(tmp_path: Path) -> None:
+    blobs = BlobStore(tmp_path / "blobs")
+    video = tmp_path / "side.mp4"
+    video.write_bytes(b"frames" * 1000)
+    blobs.put_files([video])
+    sha, size = blobs.put_file(video)
+    assert size == 6000 and blobs.path_for(sha).read_bytes() == video.read_bytes()
+    blobs.path_for(sha).unlink()  # the blob is gone: stored again, not trusted from memory
+    assert blobs.put_file(video) == (sha, size) and blobs.path_for(sha).exists()
+    video.write_bytes(b"other" * 10)  # the same path with new content is a new blob
+    changed, _ = blobs.put_file(video)
+    assert changed != sha and blobs.path_for(changed).read_bytes() == b"other" * 10

@@ -5,8 +5,11 @@ jobs whose worker died."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -144,3 +147,22 @@ def test_release_gives_the_job_back_uncounted(db: Database) -> None:
     with db.session() as s:
         job = s.get_one(Job, job_id)
         assert (job.status, job.attempts) == ("queued", 0)
+
+
+def test_a_progress_report_does_not_wait_long_for_a_busy_sqlite(tmp_path: Path) -> None:
+    """While a job's own unit of work holds SQLite's write lock, its progress report fails
+    within ``busy_wait_ms`` instead of stalling for the connection's 10 s default."""
+    db = Database.open(f"sqlite:///{tmp_path / 'q.db'}")
+    [job_id] = _enqueue(db, 1)
+    assert queue.claim(db, "w1", lease_s=30) is not None
+    with db.session() as writer:
+        writer.execute(sa.update(Job).where(Job.id == job_id).values(progress_stage="storing"))
+        started = time.monotonic()
+        with pytest.raises(sa.exc.OperationalError, match="locked"):
+            queue.heartbeat(db, job_id, "w1", lease_s=30, busy_wait_ms=100)
+        assert time.monotonic() - started < 2.0
+    progress = queue.Progress("done storing", 1, 1)
+    assert queue.heartbeat(db, job_id, "w1", lease_s=30, progress=progress, busy_wait_ms=100)
+    with db.session() as s:  # the connection's usual patience is back
+        assert s.execute(sa.text("PRAGMA busy_timeout")).scalar() == 10_000
+    db.dispose()

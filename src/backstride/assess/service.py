@@ -313,6 +313,9 @@ def _store_all(
     if request.rear_video is not None:
         inputs.append(InputKind.REAR_VIDEO)
     with files_and_rows(db) as (s, blobs):
+        if gait is not None:  # the files first: the write lock is then held only for rows
+            report("storing the video results", 0, 1)
+            blobs.put_files(path for path, _ in gait.files)
         runner = get_runner(s, checked.name)
         refs: dict[str, int | None] = {"triage": triage_id}
         if checked.checkin is not None and triage is not None:
@@ -321,7 +324,6 @@ def _store_all(
             )
             refs["triage"] = decision.assessment_id
         if gait is not None:
-            report("storing the video results", 0, 1)
             refs["gait"] = add_gait_row(s, blobs, runner.id, gait.summary, gait.files)
             report("storing the video results", 1, 1)
         hist = history(s, runner.id, runner.name, parsed, report)

@@ -36,6 +36,8 @@ class BlobStore:
         self.root.mkdir(parents=True, exist_ok=True)
         #: Blobs this instance put on disk that were not there before (for clean-up on failure).
         self.created: set[str] = set()
+        #: Files this instance stored: (path, size, mtime) -> (sha256, size), see `put_files`.
+        self._stored: dict[tuple[str, int, int], tuple[str, int]] = {}
 
     def path_for(self, sha256: str) -> Path:
         """Where the blob with this hash lives (it may not exist)."""
@@ -75,14 +77,34 @@ class BlobStore:
         return final
 
     def put_file(self, path: Path) -> tuple[str, int]:
-        """Store a file from disk; return (sha256, size)."""
+        """Store a file from disk; return (sha256, size).
+
+        A file this store already took (same path, size and modification time, blob still on
+        disk) is not read again: see `put_files`.
+        """
         try:
+            stat = path.stat()
+            key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+            known = self._stored.get(key)
+            if known is not None and self.path_for(known[0]).exists():
+                return known
             with path.open("rb") as stream:
-                return self.put_stream(stream)
+                self._stored[key] = self.put_stream(stream)
+                return self._stored[key]
         except FileNotFoundError:
             raise InputError("file not found", path=path) from None
         except IsADirectoryError:
             raise InputError("is a folder, not a file", path=path) from None
+
+    def put_files(self, paths: Iterable[Path]) -> None:
+        """Store files ahead of the rows that will own them.
+
+        Copying large files (videos) is the slow part of storing; done before a unit of work's
+        first write, SQLite's single write lock is then held only for the rows, so pages and
+        progress reports of other connections are not kept waiting.
+        """
+        for path in paths:
+            self.put_file(path)
 
     def export(self, sha256: str, dest: Path) -> Path:
         """Copy a blob out to ``dest``."""

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from backstride.errors import NotFoundError
 from backstride.store.base import utcnow
-from backstride.store.db import Database
+from backstride.store.db import SQLITE_BUSY_TIMEOUT_MS, Database
 from backstride.store.web_tables import Job
 
 MESSAGE_CHARS = 2000
@@ -140,8 +140,14 @@ def heartbeat(
     lease_s: float,
     progress: Progress | None = None,
     now: datetime | None = None,
+    busy_wait_ms: int | None = None,
 ) -> bool:
-    """Renew the lease (and record progress); False when the lease was lost."""
+    """Renew the lease (and record progress); False when the lease was lost.
+
+    ``busy_wait_ms`` shortens how long SQLite waits for another writer (the job's own unit of
+    work, storing its results): a progress report is not worth a stall; the caller gets the
+    `OperationalError` at once and may skip it.
+    """
     now = now or utcnow()
     values: dict[str, Any] = {
         "heartbeat_at": now,
@@ -154,7 +160,15 @@ def heartbeat(
             "progress_total": progress.total,
         }
     with db.session() as session:
-        return bool(_rows(session, _owned(job_id, owner).values(**values)))
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        if busy_wait_ms is None or not sqlite:
+            return bool(_rows(session, _owned(job_id, owner).values(**values)))
+        raw: Any = session.connection().connection.dbapi_connection  # sqlite3.Connection
+        raw.execute(f"PRAGMA busy_timeout={int(busy_wait_ms)}")
+        try:
+            return bool(_rows(session, _owned(job_id, owner).values(**values)))
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def finish(

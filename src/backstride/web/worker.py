@@ -39,6 +39,8 @@ from backstride.web.jobkinds import KINDS, JobContext, JobKind, Progress
 
 log = logging.getLogger("backstride.worker")
 PROGRESS_EVERY_S = 0.5
+#: How long a progress report waits for a busy SQLite (the job storing its own results).
+PROGRESS_BUSY_WAIT_MS = 200
 HOUSEKEEPING_EVERY_S = 600.0
 
 
@@ -180,10 +182,15 @@ class Worker:
             progress = queue.Progress(stage, done, total)
             try:
                 alive = queue.heartbeat(
-                    self.db, job_id, self.owner, lease_s=self.lease_s, progress=progress
+                    self.db,
+                    job_id,
+                    self.owner,
+                    lease_s=self.lease_s,
+                    progress=progress,
+                    busy_wait_ms=PROGRESS_BUSY_WAIT_MS,
                 )
             except sqlalchemy.exc.OperationalError:  # a busy database: progress can wait
-                log.warning("progress of job %s not recorded", job_id, exc_info=True)
+                log.info("progress of job %s not recorded: the database is busy", job_id)
                 return
             if not alive:
                 beat.lost = True
