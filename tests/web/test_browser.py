@@ -16,23 +16,15 @@ from typing import Any
 
 import pytest
 
+from backstride.report.pdf import CHROMIUM, CHROMIUM_ARGS
 from backstride.symptoms.questions import Kind, load_questions
 from backstride.synth.checkins import SUBACUTE_FLEXION, sample_answers
 from backstride.synth.render import ClipSpec, RenderedClip
 from backstride.web.checkin_form import NONE_OF_THESE
 from backstride.web.live import live_server
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = list(CHROMIUM_ARGS)
 PASSWORD = "a long clinic passphrase"
 
 pytestmark = [
