@@ -40,3 +40,8 @@ def cache_dir() -> Path:
     path = data_dir() / "cache"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def training_streams_dir() -> Path:
+    """Where the parsed activity streams are cached (Parquet, regenerable)."""
+    return cache_dir() / "training" / "streams"

@@ -115,7 +115,7 @@ def test_pair_checks_and_merge() -> None:
 
 def test_a_failed_file_stores_nothing(db_url: str, tmp_path: Path) -> None:
     """One transaction: a file that cannot be stored leaves no assessment and no artifact."""
-    from backstride.cli.video_store import store_summary
+    from backstride.store.gait import store_summary
 
     db = Database.open(db_url)
     try:

@@ -60,8 +60,8 @@ def analyse_gait(
     progress: Progress,
 ) -> GaitResult | None:
     """Analyse the clips given (None when there is none)."""
-    from backstride.cli.video_rear_store import combined_gait_summary, rear_gait_summary
-    from backstride.cli.video_store import gait_summary
+    from backstride.store.gait import gait_summary
+    from backstride.store.gait_rear import combined_gait_summary, rear_gait_summary
 
     if side is None and rear is None:
         return None

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from backstride.errors import InputError
-from backstride.paths import cache_dir
+from backstride.paths import training_streams_dir
 from backstride.store.training import (
     list_activities,
     list_shoes,
@@ -62,7 +62,7 @@ def parse_files(known: set[str], paths: tuple[Path, ...], progress: Progress) ->
         list(paths),
         known_hashes=known,
         save=keep,
-        cache_root=cache_dir() / "training" / "streams",
+        cache_root=training_streams_dir(),
         progress=lambda done, total, _name: progress("training: reading activities", done, total),
     )
     usable = report.imported or report.known or report.merged or report.skipped

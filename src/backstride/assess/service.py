@@ -305,7 +305,7 @@ def _store_all(
     report: Progress,
 ) -> AssessmentOutcome:
     """The one unit of work: every stage row, the files, the assessment."""
-    from backstride.cli.video_store import add_gait_row
+    from backstride.store.gait import add_gait_row
 
     now = datetime.now(UTC)
     if request.side_video is not None:

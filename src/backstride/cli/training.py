@@ -17,16 +17,15 @@ from rich.table import Table
 
 from backstride.cli.state import console, state
 from backstride.errors import InputError, ValidationError
-from backstride.paths import cache_dir
-from backstride.store import Database
+from backstride.paths import training_streams_dir
 from backstride.store.runners import get_runner
-from backstride.store.tables import Assessment
 from backstride.store.training import (
     known_hashes,
     list_activities,
     list_shoes,
     save_file_result,
     source_counts,
+    store_training_report,
     to_pair,
 )
 from backstride.training.ingest.results import FileResult, Saved
@@ -64,11 +63,6 @@ def check_zone(tz: str | None) -> str | None:
             "--tz", f"unknown time zone {tz!r} (use a name such as Europe/Ljubljana)"
         ) from None
     return tz
-
-
-def streams_root() -> Path:
-    """Where the Parquet stream cache lives."""
-    return cache_dir() / "training" / "streams"
 
 
 @app.command("import")
@@ -118,7 +112,7 @@ def import_(
             save=save,
             tz=zone,
             jobs=jobs,
-            cache_root=streams_root(),
+            cache_root=training_streams_dir(),
             progress=advance,
         )
     print_import(report)
@@ -181,7 +175,7 @@ def report_(
     report = build_report(records, pairs, load_thresholds(), runner=name, as_of=day, weeks=weeks)
     folder = out or Path("out") / "training" / _slug(name)
     written = write_report_files(report, folder)
-    store_report(db, runner_id, report)
+    store_training_report(db, runner_id, report)
     print_report(report, written, as_of_given=as_of is not None)
 
 
@@ -200,15 +194,6 @@ def write_report_files(report: TrainingReport, folder: Path) -> list[Path]:
         json.dump(report.load_json(), handle, indent=2)
     Path(tmp).replace(target)
     return [target, *write_weekly_charts(report, folder)]
-
-
-def store_report(db: Database, runner_id: int, report: TrainingReport) -> int:
-    """Store the report as an assessment of kind ``training``; return its id."""
-    with db.session() as session:
-        row = Assessment(runner_id=runner_id, kind="training", summary=report.load_json())
-        session.add(row)
-        session.flush()
-        return row.id
 
 
 def print_report(report: TrainingReport, written: list[Path], *, as_of_given: bool) -> None:

@@ -102,7 +102,7 @@ def report_side(
     analysis: VideoAnalysis, out: Path, db: Database | None, runner: str | None, video: Path
 ) -> None:
     """Print a side-view analysis and store it when a runner is given."""
-    from backstride.cli.video_store import store_analysis
+    from backstride.store.gait import store_analysis
 
     print_summary(analysis)
     console.print(
@@ -146,7 +146,7 @@ def analyze(
     oscillation), a rear-view video (pelvic drop, lateral lean, crossover, arm crossing), or
     both views of one session as one assessment."""
     from backstride.cli.video_rear import run_analysis
-    from backstride.cli.video_store import runner_height
+    from backstride.store.gait import runner_height
 
     if view not in get_args(AskedView):
         raise InputError(f"--view must be auto, side or rear, not {view!r}")

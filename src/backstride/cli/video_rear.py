@@ -115,7 +115,7 @@ def report_rear(
     a: RearAnalysis, out: Path, db: Database | None, runner: str | None, video: Path
 ) -> None:
     """Print a rear-view analysis and store it when a runner is given."""
-    from backstride.cli.video_rear_store import store_rear_analysis
+    from backstride.store.gait_rear import store_rear_analysis
 
     print_rear_summary(a)
     frames = len(a.files.get("frames", []))
@@ -129,7 +129,7 @@ def report_combined(
     c: CombinedAnalysis, out: Path, db: Database | None, runner: str | None
 ) -> None:
     """Print both views, the merged findings, and store one assessment."""
-    from backstride.cli.video_rear_store import store_combined
+    from backstride.store.gait_rear import store_combined
 
     print_view(c.estimates["side"], "auto", c.side.video.path.name)
     print_view(c.estimates["rear"], "auto", c.rear.video.path.name)

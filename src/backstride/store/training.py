@@ -14,10 +14,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backstride.errors import InputError, NotFoundError
+from backstride.store.db import Database
+from backstride.store.tables import Assessment
 from backstride.store.training_tables import ActivitySource, Shoe, TrainingActivity, TrainingFile
 from backstride.training.activity import Activity, ActivityRecord, Surface
 from backstride.training.dedupe import MAX_START_DIFF, incoming_wins, is_duplicate, representative
 from backstride.training.ingest.results import FileResult, Outcome, ParsedSession, Saved
+from backstride.training.report import TrainingReport
 from backstride.training.shoes import ShoePair
 from backstride.validation import NonBlankStr
 
@@ -304,3 +307,12 @@ def assign_shoe(
         row.shoe_id = None if shoe is None else shoe.id
     session.flush()
     return len(rows)
+
+
+def store_training_report(db: Database, runner_id: int, report: TrainingReport) -> int:
+    """Store the report as an assessment of kind ``training``; return its id."""
+    with db.session() as session:
+        row = Assessment(runner_id=runner_id, kind="training", summary=report.load_json())
+        session.add(row)
+        session.flush()
+        return row.id

@@ -109,8 +109,8 @@ def export_artifact(
 def video_analysis(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
     """Analyse the side video, the rear video, or both as one session, and store the ``gait``
     assessment exactly as ``backstride video analyze --runner`` does; result: its id."""
-    from backstride.cli.video_rear_store import store_combined, store_rear_analysis
-    from backstride.cli.video_store import store_analysis
+    from backstride.store.gait import store_analysis
+    from backstride.store.gait_rear import store_combined, store_rear_analysis
     from backstride.video.analyze import AnalyzeOptions, VideoAnalysis
     from backstride.video.session import analyze_clip, analyze_pair
 
@@ -147,7 +147,7 @@ def video_analysis(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
 
 def training_import(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
     """Import the activity files, then store the training report; result: counts and its id."""
-    from backstride.cli.training import streams_root
+    from backstride.paths import training_streams_dir
     from backstride.store.training import known_hashes, save_file_result
     from backstride.training.ingest.pipeline import run_import
     from backstride.training.ingest.results import FileResult, Saved
@@ -172,7 +172,7 @@ def training_import(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
         known_hashes=known,
         save=save,
         jobs=1,
-        cache_root=streams_root(),
+        cache_root=training_streams_dir(),
         progress=lambda done, total, _name: ctx.progress("reading activities", done, total),
     )
     usable = report.imported or report.known or report.merged or report.skipped
@@ -194,8 +194,12 @@ def training_import(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
 
 def _store_training_report(ctx: JobContext, runner: Runner) -> int | None:
     """The 16-week report to the latest run, stored as ``backstride training report`` does."""
-    from backstride.cli.training import store_report
-    from backstride.store.training import list_activities, list_shoes, to_pair
+    from backstride.store.training import (
+        list_activities,
+        list_shoes,
+        store_training_report,
+        to_pair,
+    )
     from backstride.training.report import build_report
     from backstride.training.thresholds import load_thresholds
 
@@ -208,7 +212,7 @@ def _store_training_report(ctx: JobContext, runner: Runner) -> int | None:
     report = build_report(
         records, pairs, load_thresholds(), runner=runner.name, as_of=max(runs), weeks=16
     )
-    return store_report(ctx.db, runner.id, report)
+    return store_training_report(ctx.db, runner.id, report)
 
 
 def assessment(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any]:

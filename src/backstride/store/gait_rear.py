@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from backstride.cli.video_store import gait_summary, store_summary
 from backstride.store import Database
+from backstride.store.gait import gait_summary, store_summary
 from backstride.video.analyze_rear import RearAnalysis, rear_metrics_document
 from backstride.video.combined import CombinedAnalysis
 
