@@ -16,8 +16,10 @@ import argparse
 import subprocess
 import sys
 import time
+from fractions import Fraction
 from pathlib import Path
 
+import av
 import numpy as np
 
 from backstride.synth.gait import GaitParams
@@ -39,6 +41,33 @@ def clip(width: int, height: int, duration_s: float) -> RenderedClip:
         return RenderedClip.load(path)
     print(f"rendering a {duration_s:.0f} s {width}x{height} clip once (cached)...", flush=True)
     return render_clip(spec, path)
+
+
+def upscaled(src: RenderedClip, width: int, height: int) -> Path:
+    """The clip re-encoded at a larger size (cached): a 4K file without drawing 4K frames.
+
+    Rendering 60 s of synthetic 4K video takes most of an hour on two cores; scaling a rendered
+    1080p clip up and encoding it with x264's fastest preset takes minutes, and the analysis of the
+    result does the same work as for any 4K phone video (decode 4K, scale, estimate, measure).
+    """
+    out = CACHE / f"{src.path.stem}-{width}x{height}.mp4"
+    if out.exists():
+        return out
+    print(f"encoding {src.path.name} at {width}x{height} once (cached)...", flush=True)
+    part = out.with_suffix(".part.mp4")
+    with av.open(str(src.path)) as inp, av.open(str(part), "w") as dst:
+        s_in = inp.streams.video[0]
+        rate = s_in.average_rate or Fraction(60)
+        s_out = dst.add_stream("libx264", rate=rate)
+        s_out.width, s_out.height, s_out.pix_fmt = width, height, "yuv420p"
+        s_out.options = {"preset": "ultrafast", "crf": "23"}
+        for i, frame in enumerate(inp.decode(s_in)):
+            big = frame.reformat(width=width, height=height, format="yuv420p")
+            big.pts, big.time_base = i, 1 / rate
+            dst.mux(s_out.encode(big))
+        dst.mux(s_out.encode(None))
+    part.rename(out)
+    return out
 
 
 def baseline(path: Path) -> tuple[float, int]:
@@ -125,8 +154,9 @@ def main() -> None:
     )
     print(f"ratio backstride / baseline: {fps_ours / fps_base:.2f}x")
     if args.memory:
-        big = clip(3840, 2160, 60.0)
-        print(f"peak memory, 60 s 4K clip, decode to metrics: {peak_memory_mb(big.path):.0f} MB")
+        big = upscaled(clip(1920, 1080, 60.0), 3840, 2160)
+        mb = peak_memory_mb(big)
+        print(f"peak memory, 60 s 3840x2160 60 fps clip, decode to metrics: {mb:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -330,6 +330,19 @@ WHY = """\
   half-seen and we report nothing. On the ideal projected keypoints the same code measures arm
   crossing within 1 cm (tests/video/test_rear_science.py): the limit is the pose model, not the
   definition. Arm swing across the body should be judged by eye from a front video for now.
+- *Looking for another arm signal from behind* (investigated, not adopted; exploratory code
+  outside the repository). Rule chosen on 10 clips, checked on 40, scored once on held-out
+  clips (other seeds, heights 1.6-1.9 m, arm swing 25-40 deg, trunk rotation 4-12 deg, 30/60 fps,
+  noise on/off, camera off-axis, tilted or high; arm_cross_cm -8 to +8). (a) BlazePose's guessed
+  forearm (elbow to wrist) follows about a third of the true inward change: held-out d' 1.4,
+  78% right (at the forward swing d' 0.0, 50%). (b) The wrist's visibility at the back of the
+  swing: d' 1.0, 68%. (c) The forearm's inward angle at the back of the swing, read from the
+  image (pixels continuous in colour with the upper arm below the elbow): means 5, 9, 16, 23 deg
+  for -8, -4, +3, +8 cm, d' 2.5; at 12.6 deg, 36/40 right (90%) over the range and 47/48 for
+  -8 vs +5/+8 (the miss: wrong support windows put the back-swing frames elsewhere). Not
+  adopted: 90% over the range, and it infers a crossing in front from the forearm's carriage
+  behind, a link our synthetic arm builds in (its inward rotation at the back is 35% of the
+  front's) but no source gives for real runners; its colour rule is tested on flat colours only.
 - *Pelvic drop from the pose model's hip points* tracks about 0.2 deg per degree of true drop
   (the column "(hip points)" where the waistband was not clear, e.g. in the front view where the
   forearms cover it): it is reported as low confidence with a warning, never as the headline.

@@ -7,10 +7,13 @@ more there were.
 
 from __future__ import annotations
 
+import hashlib
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import pydantic
+import yaml
 
 from backstride.errors import DataError, ValidationError
 
@@ -67,6 +70,30 @@ def validate_packaged(model: type[M], data: Any, *, path: str | Path) -> M:
     except pydantic.ValidationError as exc:
         field, problem = describe(exc)
         raise DataError(f"{field}: {problem}", path=path) from None
+
+
+def load_packaged(model: type[M], package: str, filename: str) -> tuple[M, str]:
+    """Read the YAML file ``filename`` shipped in ``package``, validate it, and hash its bytes.
+
+    Returns the validated model and the first 12 hex digits of the SHA-256 of the file's bytes:
+    the short content hash a finding records so it can say which version of the file decided.
+    A file that is not valid YAML or does not fit ``model`` is a `DataError` naming it.
+
+    Examples
+    --------
+    >>> class Versioned(pydantic.BaseModel):
+    ...     version: str
+    >>> texts, digest = load_packaged(Versioned, "backstride.assess", "explain.yaml")
+    >>> texts.version.startswith("assess-texts-"), len(digest)
+    (True, 12)
+    """
+    path = f"{package.replace('.', '/')}/{filename}"
+    raw = resources.files(package).joinpath(filename).read_bytes()
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise DataError(f"is not valid YAML ({exc})", path=path) from None
+    return validate_packaged(model, data, path=path), hashlib.sha256(raw).hexdigest()[:12]
 
 
 def non_blank(value: str) -> str:

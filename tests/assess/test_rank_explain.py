@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from hypothesis import given
@@ -11,6 +12,9 @@ from hypothesis import strategies as st
 from backstride.assess.explain import explain, load_texts, numbers_text
 from backstride.assess.rank import rank_findings, score, score_parts
 from backstride.findings import Confidence, Evidence, EvidenceLevel, Finding, Severity, Source
+from backstride.training.findings import MONOTONY_DISPLAY_CAP, monotony_finding
+from backstride.training.flags import MonotonyEvent
+from backstride.training.thresholds import load_thresholds as training_thresholds
 from backstride.video.findings import load_thresholds
 
 TRAINING_FINDINGS = Path(__file__).parents[2] / "src/backstride/training/findings.py"
@@ -122,6 +126,42 @@ def test_numbers_show_value_threshold_units_and_evidence() -> None:
     assert "stance 0: 9.0" in text and "and 2 more" in text
     spike = f.model_copy(update={"code": "single_run_spike", "value": 2.31, "threshold": 1.1})
     assert explain(spike)["numbers"].startswith("2.31x the longest run of the previous 30 days")
+
+
+def monotony_week(day: int, monotony: float | None, level: Severity) -> MonotonyEvent:
+    strain = None if monotony is None else 50 * monotony
+    return MonotonyEvent(
+        week_start=date(2025, 4, day),
+        monotony=monotony,
+        strain=strain,
+        distance_km=50.0,
+        level=level,
+    )
+
+
+def test_monotony_over_the_cap_reads_as_words_and_keeps_its_number() -> None:
+    """Regression: near-identical daily distances showed "36.7 (flagged from 1.5)"."""
+    t = training_thresholds()
+    f = monotony_finding(
+        [monotony_week(7, 1.855, Severity.LOW), monotony_week(21, 36.6876, Severity.MODERATE)], t
+    )
+    assert f.value == 36.69 > MONOTONY_DISPLAY_CAP  # the raw number, for the JSON
+    assert f.title == "Weeks with the same load nearly every day (monotony over 10)"
+    assert explain(f)["numbers"] == (
+        "monotony over 10, almost the same load every day (mean / SD of daily km; flagged from "
+        "1.5). week of 2025-04-07: 50.0 km: 1.85. "
+        "week of 2025-04-21: 50.0 km: over 10, almost the same load every day"
+    )
+    low = monotony_finding([monotony_week(7, 2.4, Severity.MODERATE)], t)
+    assert low.title.endswith("(monotony 2.4)")
+    assert explain(low)["numbers"] == (
+        "monotony 2.4 (mean / SD of daily km; flagged from 1.5). week of 2025-04-07: 50.0 km: 2.4"
+    )
+    same = monotony_finding([monotony_week(14, None, Severity.MODERATE)], t)  # SD 0: infinite
+    assert same.value is None and same.title.endswith("(monotony over 10)")
+    assert explain(same)["numbers"] == (
+        "week of 2025-04-14: 50.0 km: over 10, almost the same load every day"
+    )
 
 
 def test_evidence_wording_is_an_association_with_its_source() -> None:

@@ -5,13 +5,14 @@ failures that must leave nothing behind."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from backstride.assess.models import Assessment, InputKind
-from backstride.assess.service import AssessmentRequest, run_assessment
+from backstride.assess.service import CHECKIN_MAX_AGE_DAYS, AssessmentRequest, run_assessment
 from backstride.errors import InputError
 from backstride.store import Database
 from backstride.store.symptoms_tables import TriageDecision
@@ -122,6 +123,37 @@ def test_stored_history_and_triage_count_when_not_given_again(
     assert second.progress is not None and second.progress.previous_id == first.assessment_id
     assert second.progress.changes == ()  # no gait either time
     assert second.progress.resolved == () and second.progress.new == ()
+
+
+@pytest.mark.parametrize("sample", [SUBACUTE_FLEXION, RED_FLAG])
+def test_a_stored_checkin_older_than_28_days_is_not_used(
+    db: Database, checkins: dict[str, CheckinSample], sample: str
+) -> None:
+    """Regression: a stored triage was used again however old it was; symptoms change."""
+    assert CHECKIN_MAX_AGE_DAYS == 28
+    day = date.today()
+    first = run_assessment(
+        db, AssessmentRequest(runner=RUNNER, checkin_file=checkins[sample].path, today=day)
+    ).assessment
+    on_the_day = run_assessment(
+        db, AssessmentRequest(runner=RUNNER, today=day + timedelta(days=28))
+    ).assessment
+    assert on_the_day.tier == first.tier and on_the_day.stages.triage == first.stages.triage
+    assert InputKind.CHECKIN in on_the_day.inputs
+    outcome = run_assessment(db, AssessmentRequest(runner=RUNNER, today=day + timedelta(days=29)))
+    stale = outcome.assessment
+    # as when no check-in exists: no tier, no referral, no program, the check-in listed missing
+    assert stale.tier is None and not stale.referral and stale.triage_ruleset is None
+    assert stale.stages.triage is None and stale.stages.program is None
+    assert InputKind.CHECKIN not in stale.inputs
+    (missing,) = [m for m in stale.missing if m.input is InputKind.CHECKIN]
+    assert missing.cost.startswith(
+        f"the last check-in was on {day.isoformat()}, older than 28 days: symptoms change"
+    )
+    assert "run `backstride checkin`" in missing.cost
+    assert stale.headline[0].startswith("No check-in: no safety screen")
+    assert any("No program was made" in line for line in stale.headline)
+    assert stored(db, outcome.assessment_id) == stale
 
 
 def test_unreadable_activity_files_store_nothing(

@@ -58,7 +58,7 @@ def test_demo_inputs_end_to_end(
     assert kinds(sqlite_db) == ["triage", "gait", "training", "program", "assessment"]
     assert a.stages.gait and a.stages.training and a.stages.triage and a.stages.program
     assert row_counts(sqlite_db)["artifacts"] > 2 and blob_files(home)
-    assert a.headline[0].startswith("Safety screen: SELF_MANAGE")
+    assert a.headline[0] == "Safety screen: Safe to self-manage with guidance."
     assert a.headline[1].startswith("Finding 1: ")
     drop = next(r for r in a.findings if r.finding.code == "pelvic_drop")
     assert drop.numbers.startswith(f"{drop.finding.value:.3g} deg (flagged from 5)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from backstride import __version__
 from tests.cli.conftest import Run
 
@@ -89,3 +91,23 @@ def test_db_upgrade(cli: Run, db_url: str) -> None:
     assert r.returncode == 0 and "upgraded from empty to" in r.stdout
     r = cli("db", "upgrade", db=db_url)
     assert "already at revision" in r.stdout
+
+
+def test_delete_removes_their_cached_activity_streams_not_a_shared_one(
+    cli: Run, home: Path, fixtures_dir: Path, db_url: str
+) -> None:
+    """Health data: a deleted runner's parsed watch streams go too, unless another runner
+    imported the same file (the cache is shared by content)."""
+    run = fixtures_dir / "fit" / "activity-small-fenix2-run.fit"
+    for name in ("Ana", "Ben"):
+        assert cli("runner", "add", name, db=db_url).returncode == 0
+        r = cli("training", "import", str(run), "--runner", name, "--tz", "UTC", db=db_url)
+        assert r.returncode == 0, r.stderr
+    cached = list((home / "cache" / "training" / "streams").rglob("*.parquet"))
+    assert cached, "the import caches the file's streams"
+    r = cli("runner", "delete", "Ana", "--yes", db=db_url)
+    assert r.returncode == 0 and "0 cached activity stream(s) removed" in r.stdout
+    assert all(p.exists() for p in cached)  # Ben still has them
+    r = cli("runner", "delete", "Ben", "--yes", db=db_url)
+    assert f"{len(cached)} cached activity stream(s) removed" in r.stdout
+    assert not any(p.exists() for p in cached)

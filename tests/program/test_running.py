@@ -61,7 +61,7 @@ def test_load_cues_follow_the_training_findings() -> None:
         ("SELF_MANAGE", 30, "started 30 days ago (subacute phase)"),
         ("SELF_MANAGE", 43, None),  # beyond 6 weeks: cues, not walk-run
         ("SELF_MANAGE", None, None),  # no current episode
-        ("RADICULAR", 200, "leg symptoms (RADICULAR)"),
+        ("RADICULAR", 200, "shows leg symptoms: build running back"),
     ],
 )
 def test_when_return_to_run_replaces_training_advice(

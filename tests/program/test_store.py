@@ -3,7 +3,7 @@ contract, programs and logs stored, decisions recorded, cascades on runner delet
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -88,13 +88,23 @@ def test_inputs_follow_the_contract(db_url: str) -> None:
     rid = _runner(db)
     _store_inputs(db, rid)
     with db.session() as s:
-        inputs = load_inputs(s, get_runner(s, "Ana"))
+        inputs = load_inputs(s, get_runner(s, "Ana"), today=date(2026, 3, 10))
     assert inputs.triage.tier.value == "SELF_MANAGE"  # the newest of two rows with one timestamp
     assert [t.value for t in inputs.triage.tags] == ["flexion_intolerant"]
     assert [f.code for f in inputs.findings] == ["overstride", "descent_exposure"]
     assert inputs.metrics == {"cadence_spm": 161.0}
     assert inputs.trail_runner is True
     assert set(inputs.sources) == {"triage", "gait", "training"}
+
+
+def test_a_check_in_older_than_28_days_means_a_new_one_first(db_url: str) -> None:
+    db = Database.open(db_url)
+    rid = _runner(db)
+    _store_inputs(db, rid)  # decided on 2026-03-01
+    with db.session() as s:
+        assert load_inputs(s, get_runner(s, "Ana"), today=date(2026, 3, 29)).triage
+        with pytest.raises(NotFoundError, match="was on 2026-03-01, more than 28 days ago"):
+            load_inputs(s, get_runner(s, "Ana"), today=date(2026, 3, 30))
 
 
 def test_no_triage_means_no_program(db_url: str) -> None:

@@ -147,7 +147,8 @@ def test_referral_shows_the_referral_first_and_no_program(
     html = render_report_html(stage_db, ids["referral"])
     page = parsed(html)
     assert page.sections == ["safety", "summary", "not-measured", "sources", "note"]
-    assert "Please see a clinician first" in html and "EMERGENCY" in html
+    assert "Please see a clinician first" in html and "<strong>Emergency care now.</strong>" in html
+    assert "EMERGENCY" not in html  # the tier in words; the code stays in the JSON
     assert "saddle_numbness" in html  # the rule that fired, by id
     assert "Exercise cards" not in html and "Running cues" not in html
     assert "Triage rule set 1.0" in html

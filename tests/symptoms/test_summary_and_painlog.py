@@ -28,7 +28,7 @@ def test_clinician_summary_lists_every_red_flag_answer_and_the_rules() -> None:
     checkin = base_checkin().model_copy(update={"cancer_history": True, "weight_loss": True})
     result = triage(checkin, load_ruleset(), today())
     text = clinician_summary(result, checkin, load_questions(), runner="Ana")
-    assert "Tier: SOON." in text
+    assert "Tier: see a GP or physio soon (SOON)." in text
     assert f"rule set 1.0 (sha256 {load_ruleset().sha256})" in text
     assert "[SOON] cancer_history: history of cancer: yes" in text
     assert "[SOON] weight_loss: unexplained weight loss: yes" in text
@@ -42,7 +42,7 @@ def test_summary_of_an_early_emergency_says_what_was_not_asked() -> None:
     checkin = CheckIn(pain_now=4, pain_worst_week=6, bowel_incontinence=True)
     result = triage(checkin, load_ruleset(), today())
     text = clinician_summary(result, checkin, load_questions(), runner="Ana")
-    assert "Tier: EMERGENCY (referral only: no program issued)" in text
+    assert "Tier: emergency care now (EMERGENCY; referral only: no program issued)" in text
     assert "history of cancer: NOT ASKED (emergency already decided)" in text
     assert "Also not asked" in text and "date the pain started" in text
     assert "The runner was told to seek emergency care now." in text

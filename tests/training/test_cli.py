@@ -169,6 +169,10 @@ def test_full_flow_on_the_synthetic_history(
     assert (out / "weekly.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in (out / "weekly.svg").read_bytes()[:500]
     assert "single_run_spike" in r.stdout and "trail runner: yes" in r.stdout
+    # the streak week's near-identical days: monotony over the display cap, raw in the JSON
+    (monotony,) = [f for f in data["findings"] if f["code"] == "monotony"]
+    assert monotony["value"] > 10
+    assert "(monotony over 10)" in r.stdout and f"{monotony['value']:.3g}" not in r.stdout
     shown = cli("runner", "show", "Ana", db=db_url)
     assert " training " in shown.stdout
     with Database.open(db_url).session() as s:

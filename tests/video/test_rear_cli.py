@@ -138,3 +138,17 @@ def test_side_and_rear_make_one_stored_assessment(
     assert views["rear"]["pelvic_drop"]["category"] == "marked"
     shown = cli("runner", "show", "Ana K", db=db_url).stdout
     assert "#1 gait" in shown and "stored file(s)" in shown
+
+
+def test_a_pair_without_height_says_so_once(cli: Run, synth_clip: Clip, tmp_path: Path) -> None:
+    """Regression: the side view and then the rear view each printed "no height given"."""
+    side, rear = synth_clip(SIDE), synth_clip(REAR)
+    r = cli("video", "analyze", str(side.path), str(rear.path), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    notes = [line for line in r.stderr.splitlines() if "no height given" in line]
+    assert notes == [
+        "note: no height given: centimetres and speed assume 170 cm (pass --height-cm or set it "
+        "on the runner)"
+    ]
+    rear_doc = json.loads((tmp_path / "out" / "rear" / "metrics.json").read_text())
+    assert rear_doc["height_assumed"] is True  # the rear clip's own record keeps its note

@@ -12,7 +12,7 @@ from backstride.synth.score import event_errors_s
 from backstride.video import sagittal as sg
 from backstride.video.clean import clean, fill_gaps, hampel, lowpass, uniform_grid
 from backstride.video.pipeline import run_side_view
-from backstride.video.track import decide_facing, keep_one_runner, swap_states
+from backstride.video.track import decide_facing, keep_one_runner, robust_trend, swap_states
 from tests.video.conftest import side_landmarks
 
 
@@ -111,6 +111,50 @@ def test_swap_states_keeps_the_majority_labelling() -> None:
     swapped, margin = swap_states(a, b, window=9)
     assert not swapped.any()
     assert margin.shape == (30,)
+
+
+def _trend_by_frame(x: np.ndarray, window: int, iterations: int = 3) -> np.ndarray:
+    """The definition of `robust_trend`, one frame at a time: IRLS with Tukey's biweight."""
+    n = x.shape[0]
+    flat = x.reshape(n, -1)
+    out = np.full_like(flat, np.nan)
+    half = window // 2
+    for t in range(n):
+        lo, hi = max(0, t - half), min(n, t + half + 1)
+        seg = flat[lo:hi]
+        u = np.arange(lo, hi) - t
+        design = np.stack([np.ones_like(u), u, u * u], axis=1).astype(float)
+        ok = np.isfinite(seg).all(axis=1)
+        if ok.sum() < 4:
+            continue
+        a, y = design[ok], seg[ok]
+        w = np.ones(len(y))
+        for _ in range(iterations):
+            coef, *_ = np.linalg.lstsq(a * w[:, None], y * w[:, None], rcond=None)
+            resid = np.linalg.norm(y - a @ coef, axis=1)
+            scale = 6.0 * max(float(np.median(resid)), 1e-6)
+            w = np.clip(1 - (resid / scale) ** 2, 0, None) ** 2
+            if w.sum() < 3:
+                break
+        out[t] = coef[0]
+    return out.reshape(x.shape)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_robust_trend_matches_its_per_frame_definition(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 200
+    t = np.arange(n, dtype=float)
+    x = np.stack([80 * np.sin(t / 7 + k) + rng.normal(0, 2, n) for k in range(6)], axis=1)
+    x = x.reshape(n, 3, 2)
+    wrong = rng.choice(n, 20, replace=False)
+    x[wrong] += rng.normal(0, 60, (20, 3, 2))  # swapped or misplaced frames
+    x[rng.choice(n, 30, replace=False), rng.integers(0, 3)] = np.nan  # missing landmarks
+    x[50:60] = np.nan  # a gap longer than half the window
+    got = robust_trend(x, 13)
+    want = _trend_by_frame(x, 13)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_allclose(got, want, atol=1e-6, equal_nan=True)
 
 
 def test_a_passer_by_is_left_out() -> None:

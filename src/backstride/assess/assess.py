@@ -51,7 +51,9 @@ class AssessmentParts:
 
     ``inputs`` are the inputs this assessment used (including a stored check-in or training
     history used again, which ``notes`` then say), ``missing`` the ones it had to do without.
-    ``stage_limits`` are the gait stage's own ``cannot_measure`` lines per view.
+    ``stage_limits`` are the gait stage's own ``cannot_measure`` lines per view; ``missing_why``
+    words the cost of a missing input where the usual words do not fit (a stored check-in too
+    old to use).
     """
 
     runner: str
@@ -64,6 +66,7 @@ class AssessmentParts:
     progress: ProgressReport | None = None
     stages: StageRefs = field(default_factory=StageRefs)
     notes: tuple[str, ...] = ()
+    missing_why: tuple[tuple[InputKind, str], ...] = ()
 
 
 def is_referral(triage: Triage | None) -> bool:
@@ -88,8 +91,7 @@ def _referral_headline(triage: Triage) -> tuple[str, ...]:
 def _safety_line(triage: Triage | None) -> str:
     if triage is None:
         return "No check-in: no safety screen, so no program or running advice (do a check-in)."
-    words = triage.headline or triage.action
-    return f"Safety screen: {triage.tier.value} - {words}"
+    return f"Safety screen: {triage.headline or triage.tier.words}"
 
 
 def _finding_lines(ranked: Sequence[RankedFinding]) -> list[str]:
@@ -133,7 +135,7 @@ def sources_of(
 def build_assessment(parts: AssessmentParts) -> Assessment:
     """The explained assessment of one runner from the stages' results."""
     triage = parts.triage
-    missing = missing_inputs(parts.missing)
+    missing = missing_inputs(parts.missing, dict(parts.missing_why))
     if triage is not None and is_referral(triage):
         skipped = NotMeasured(
             what="gait, training load and the program",

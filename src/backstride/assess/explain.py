@@ -9,18 +9,21 @@ threshold, units) and its `Evidence`; what the evidence says comes from the find
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from backstride.findings import Evidence, EvidenceLevel, Finding
-from backstride.validation import validate_packaged
+from backstride.training.findings import monotony_text
+from backstride.validation import load_packaged
 
 #: At most this many pieces of evidence are listed under a finding's numbers.
 MAX_EVIDENCE_SHOWN = 3
+
+#: Codes whose raw number misleads when read: how to show their value and evidence values
+#: (``{shown}`` in a ``numbers`` template). The finding and its JSON keep the raw number.
+SHOWN: dict[str, Callable[[float | None], str]] = {"monotony": monotony_text}
 
 _LEVEL_SAYS = {
     EvidenceLevel.ASSOCIATION: (
@@ -59,9 +62,7 @@ class Texts(BaseModel):
 @lru_cache(maxsize=1)
 def load_texts() -> tuple[Texts, str]:
     """The packaged texts and their content hash (first 12 hex digits of SHA-256)."""
-    raw = resources.files("backstride.assess").joinpath("explain.yaml").read_bytes()
-    texts = validate_packaged(Texts, yaml.safe_load(raw), path="backstride/assess/explain.yaml")
-    return texts, hashlib.sha256(raw).hexdigest()[:12]
+    return load_packaged(Texts, "backstride.assess", "explain.yaml")
 
 
 def _clean(text: str) -> str:
@@ -89,6 +90,12 @@ def short_citation(reference: str) -> str:
     return first.split(" (")[0].strip().rstrip(".")
 
 
+def _evidence_value(e: Evidence, show: Callable[[float | None], str] | None) -> str:
+    if show is not None and (e.value is None or isinstance(e.value, float | int)):
+        return f": {show(e.value)}"  # None is a value for these codes (monotony: infinite)
+    return "" if e.value is None else f": {e.value}"
+
+
 def numbers_text(finding: Finding, template: str | None = None) -> str:
     """Which values show the finding: value against threshold with units, then the evidence.
 
@@ -102,16 +109,13 @@ def numbers_text(finding: Finding, template: str | None = None) -> str:
     '28.4 % leg length (flagged from 20). median of 6 strides: 28.4'
     """
     parts: list[str] = []
+    show = SHOWN.get(finding.code)
     if finding.value is not None:
         threshold = finding.threshold if finding.threshold is not None else float("nan")
         if template is not None:
-            parts.append(
-                _clean(
-                    template.format(
-                        value=finding.value, threshold=threshold, units=finding.units or ""
-                    )
-                )
-            )
+            as_read = (show or _fmt)(finding.value)
+            values = {"value": finding.value, "threshold": threshold, "shown": as_read}
+            parts.append(_clean(template.format(**values, units=finding.units or "")))
         else:
             head = f"{_fmt(finding.value)} {finding.units or ''}".strip()
             if finding.threshold is not None:
@@ -120,8 +124,7 @@ def numbers_text(finding: Finding, template: str | None = None) -> str:
     listed = [e for e in finding.evidence if e.label and not _repeats(e, finding)]
     shown = listed[:MAX_EVIDENCE_SHOWN]
     for e in shown:
-        value = "" if e.value is None else f": {e.value}"
-        parts.append(f"{e.label}{value}")
+        parts.append(f"{e.label}{_evidence_value(e, show)}")
     more = len(listed) - len(shown)
     if more > 0:
         parts.append(f"and {more} more")

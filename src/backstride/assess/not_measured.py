@@ -10,7 +10,8 @@ Three kinds of gap, said plainly instead of filled with a number (reference/gait
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
 from backstride.assess.models import InputKind, MissingInput, NotMeasured
 
@@ -76,8 +77,25 @@ MISSING_COST: dict[InputKind, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def missing_inputs(missing: Iterable[InputKind]) -> tuple[MissingInput, ...]:
-    """Each missing input with what it costs.
+def stale_checkin_cost(decided_on: date, max_age_days: int) -> str:
+    """What a stored check-in too old to use costs (the cost of no check-in, and what to do).
+
+    Examples
+    --------
+    >>> stale_checkin_cost(date(2025, 3, 1), 28)  # doctest: +ELLIPSIS
+    'the last check-in was on 2025-03-01, older than 28 days: symptoms change, so it was not...'
+    """
+    return (
+        f"the last check-in was on {decided_on.isoformat()}, older than {max_age_days} days: "
+        "symptoms change, so it was not used; no triage, so no program and no running advice "
+        "(run `backstride checkin` for a new one)"
+    )
+
+
+def missing_inputs(
+    missing: Iterable[InputKind], why: Mapping[InputKind, str] | None = None
+) -> tuple[MissingInput, ...]:
+    """Each missing input with what it costs; ``why`` words the cost of some inputs instead.
 
     Examples
     --------
@@ -85,7 +103,8 @@ def missing_inputs(missing: Iterable[InputKind]) -> tuple[MissingInput, ...]:
     ['rear_video']
     """
     absent = set(missing)
-    return tuple(MissingInput(input=k, cost=MISSING_COST[k][0]) for k in InputKind if k in absent)
+    costs = {k: cost for k, (cost, _) in MISSING_COST.items()} | dict(why or {})
+    return tuple(MissingInput(input=k, cost=costs[k]) for k in InputKind if k in absent)
 
 
 def split_entry(entry: str) -> tuple[str, str]:

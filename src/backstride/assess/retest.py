@@ -8,16 +8,13 @@ for the back, or ``changed`` where no direction is better.
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from backstride.assess.models import Verdict
-from backstride.validation import validate_packaged
+from backstride.validation import load_packaged
 
 Better = Literal["lower", "higher", "either"]
 
@@ -46,9 +43,7 @@ class RetestNoise(BaseModel):
 @lru_cache(maxsize=1)
 def load_retest() -> tuple[RetestNoise, str]:
     """The packaged noise figures and their content hash (first 12 hex digits of SHA-256)."""
-    raw = resources.files("backstride.assess").joinpath("retest.yaml").read_bytes()
-    data = validate_packaged(RetestNoise, yaml.safe_load(raw), path="backstride/assess/retest.yaml")
-    return data, hashlib.sha256(raw).hexdigest()[:12]
+    return load_packaged(RetestNoise, "backstride.assess", "retest.yaml")
 
 
 def verdict(delta: float, noise: float, better: Better) -> Verdict:

@@ -17,7 +17,8 @@ Order, and why:
 The stage rows are the same as their commands store (kinds ``gait``, ``training``, ``triage``,
 ``program`` with the same summaries), so ``plan``, ``show`` and the web pages keep reading them.
 Training history stored earlier still counts when no files are given; an old video is never
-reused (today's gait is what is assessed); with neither a check-in now nor a stored triage, no
+reused (today's gait is what is assessed). A stored triage is used again only while it is at
+most `CHECKIN_MAX_AGE_DAYS` old; with neither a check-in now nor a recent stored triage, no
 program is made.
 """
 
@@ -44,9 +45,11 @@ from backstride.assess.inputs import (
     read_checkin,
 )
 from backstride.assess.models import Assessment, InputKind, ProgressReport, StageRefs
+from backstride.assess.not_measured import stale_checkin_cost
 from backstride.assess.progress import progress_report
 from backstride.assess.retest import load_retest
 from backstride.findings import Finding
+from backstride.program.models import Preferences
 from backstride.store import Database, files_and_rows
 from backstride.store.program import latest_assessment, save_program
 from backstride.store.runners import get_runner
@@ -54,7 +57,7 @@ from backstride.store.symptoms import record_decision
 from backstride.store.tables import Assessment as AssessmentRow
 from backstride.store.tables import Runner
 from backstride.store.training import known_hashes
-from backstride.symptoms.models import Triage
+from backstride.symptoms.models import CHECKIN_MAX_AGE_DAYS, Triage, checkin_too_old
 
 Progress = Callable[[str, int, int], None]
 KIND = "assessment"
@@ -72,6 +75,7 @@ class AssessmentRequest:
     checkin_answers: dict[str, Any] | None = None
     height_cm: float | None = None
     today: date | None = None
+    preferences: Preferences | None = None  # for the program; default: plan's, starting today
 
 
 @dataclass(frozen=True)
@@ -122,11 +126,39 @@ def _check(db: Database, request: AssessmentRequest) -> _Checked:
     return _Checked(runner_id, name, height_cm, today, checkin)
 
 
-def _stored_triage(s: Session, runner_id: int) -> tuple[Triage, int] | None:
+@dataclass(frozen=True)
+class _Triaged:
+    """The triage this assessment goes by: made now, stored and recent enough, or none."""
+
+    triage: Triage | None = None
+    stored_id: int | None = None  # the stored decision used again; None when made now
+    notes: tuple[str, ...] = ()
+    missing_why: tuple[tuple[InputKind, str], ...] = ()
+
+
+def _stored_triage(s: Session, runner_id: int) -> tuple[Triage, int, date] | None:
+    """The latest stored triage, its row id and the day it was decided."""
     row = latest_assessment(s, runner_id, "triage")
     if row is None:
         return None
-    return Triage.model_validate(row.summary), row.id
+    triage = Triage.model_validate(row.summary)
+    return triage, row.id, triage.decided_on or row.created_at.date()
+
+
+def _triage_for(db: Database, checked: _Checked) -> _Triaged:
+    """The check-in given now, else the stored triage if at most `CHECKIN_MAX_AGE_DAYS` old."""
+    if checked.checkin is not None:
+        return _Triaged(checked.checkin.triage)
+    with db.session() as s:
+        stored = _stored_triage(s, checked.runner_id)
+    if stored is None:
+        return _Triaged()
+    triage, row_id, decided_on = stored
+    if checkin_too_old(decided_on, checked.today):
+        why = stale_checkin_cost(decided_on, CHECKIN_MAX_AGE_DAYS)
+        return _Triaged(missing_why=((InputKind.CHECKIN, why),))
+    note = f"No check-in this time: the stored triage #{row_id} (decided {decided_on}) was used."
+    return _Triaged(triage, row_id, (note,))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -178,7 +210,7 @@ def _add_row(s: Session, runner_id: int, kind: str, summary: dict[str, Any]) -> 
 
 
 def _store_referral(
-    db: Database, checked: _Checked, triage: Triage, triage_id: int | None, inputs: list[InputKind]
+    db: Database, checked: _Checked, triage: Triage, triage_id: int | None
 ) -> AssessmentOutcome:
     """Triage said referral: store the decision (if made now) and the referral assessment."""
     now = datetime.now(UTC)
@@ -195,7 +227,7 @@ def _store_referral(
             AssessmentParts(
                 runner=checked.name,
                 created_at=now,
-                inputs=tuple(inputs),
+                inputs=(InputKind.CHECKIN,),
                 triage=triage,
                 stages=StageRefs(triage=triage_id),
             )
@@ -211,11 +243,11 @@ def _make_program(
     findings: tuple[Finding, ...],
     gait: GaitResult | None,
     hist: HistoryResult,
-    today: date,
+    preferences: Preferences,
 ) -> int:
-    """The program as ``backstride plan`` makes it (default preferences, starting today), from
-    this assessment's triage and findings; stored as ``plan`` stores it."""
-    from backstride.program.models import Preferences, ProgramInput
+    """The program as ``backstride plan`` makes it, from this assessment's triage and findings;
+    stored as ``plan`` stores it."""
+    from backstride.program.models import ProgramInput
     from backstride.program.plan import generate
 
     metrics = {
@@ -231,7 +263,7 @@ def _make_program(
             findings=findings,
             metrics=metrics,
             trail_runner=trail,
-            preferences=Preferences(start=today),
+            preferences=preferences,
         )
     )
     return save_program(s, runner, program).assessment_id or 0
@@ -249,25 +281,9 @@ def run_assessment(
     report("checking the inputs", 0, 1)
     checked = _check(db, request)
     report("checking the inputs", 1, 1)
-    inputs: list[InputKind] = []
-    notes: list[str] = []
-    triage: Triage | None = None
-    triage_id: int | None = None
-    if checked.checkin is not None:
-        triage = checked.checkin.triage
-        inputs.append(InputKind.CHECKIN)
-    else:
-        with db.session() as s:
-            stored = _stored_triage(s, checked.runner_id)
-        if stored is not None:
-            triage, triage_id = stored
-            inputs.append(InputKind.CHECKIN)
-            notes.append(
-                f"No check-in this time: the stored triage #{triage_id} "
-                f"(decided {triage.decided_on or 'earlier'}) was used."
-            )
-    if triage is not None and is_referral(triage):
-        return _store_referral(db, checked, triage, triage_id, inputs)
+    triaged = _triage_for(db, checked)
+    if triaged.triage is not None and is_referral(triaged.triage):
+        return _store_referral(db, checked, triaged.triage, triaged.stored_id)
     own_dir = work_dir is None
     folder = Path(tempfile.mkdtemp(prefix="backstride-assess-")) if own_dir else work_dir
     assert folder is not None
@@ -284,9 +300,7 @@ def run_assessment(
             with db.session() as s:
                 known = known_hashes(s, checked.runner_id)
             parsed = parse_files(known, request.activities, report)
-        return _store_all(
-            db, request, checked, triage, triage_id, gait, parsed, inputs, notes, report
-        )
+        return _store_all(db, request, checked, triaged, gait, parsed, report)
     finally:
         if own_dir:
             shutil.rmtree(folder, ignore_errors=True)
@@ -296,18 +310,18 @@ def _store_all(
     db: Database,
     request: AssessmentRequest,
     checked: _Checked,
-    triage: Triage | None,
-    triage_id: int | None,
+    triaged: _Triaged,
     gait: GaitResult | None,
     parsed: ParsedFiles | None,
-    inputs: list[InputKind],
-    notes: list[str],
     report: Progress,
 ) -> AssessmentOutcome:
     """The one unit of work: every stage row, the files, the assessment."""
     from backstride.store.gait import add_gait_row
 
     now = datetime.now(UTC)
+    triage = triaged.triage
+    inputs = [] if triage is None else [InputKind.CHECKIN]
+    notes = list(triaged.notes)
     if request.side_video is not None:
         inputs.append(InputKind.SIDE_VIDEO)
     if request.rear_video is not None:
@@ -317,7 +331,7 @@ def _store_all(
             report("storing the video results", 0, 1)
             blobs.put_files(path for path, _ in gait.files)
         runner = get_runner(s, checked.name)
-        refs: dict[str, int | None] = {"triage": triage_id}
+        refs: dict[str, int | None] = {"triage": triaged.stored_id}
         if checked.checkin is not None and triage is not None:
             decision = record_decision(
                 s, runner.id, checked.checkin.checkin, triage, source=checked.checkin.source
@@ -343,9 +357,8 @@ def _store_all(
         )
         if triage is not None:
             report("making the program", 0, 1)
-            refs["program"] = _make_program(
-                s, runner, triage, tuple(findings), gait, hist, checked.today
-            )
+            prefs = request.preferences or Preferences(start=checked.today)
+            refs["program"] = _make_program(s, runner, triage, tuple(findings), gait, hist, prefs)
             report("making the program", 1, 1)
         else:
             notes.append("No program was made: it needs a check-in first (triage gates it).")
@@ -363,6 +376,7 @@ def _store_all(
                 progress=_progress_since(s, runner.id, now, gait, tuple(findings), tier),
                 stages=StageRefs(**refs),
                 notes=tuple(notes),
+                missing_why=triaged.missing_why,
             )
         )
         new_id = _add_row(s, runner.id, KIND, assessment.model_dump(mode="json"))

@@ -9,15 +9,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from backstride.assess.models import Assessment
+from backstride.cli import preferences as opt
 from backstride.cli.progress import stage_progress
 from backstride.cli.state import console, state
 from backstride.store import Database
+from backstride.symptoms.models import Tier
 
 
 def print_assessment(assessment: Assessment, assessment_id: int) -> None:
     """The short summary: tier, headline, top findings, what is missing."""
     a = assessment
-    tier = a.tier or "no check-in"
+    tier = "no check-in" if a.tier is None else Tier(a.tier).words
     style = "bold red" if a.referral else "bold"
     console.print(
         f"[bold]{escape(a.runner)}[/]: assessment #{assessment_id}, tier [{style}]{tier}[/]",
@@ -73,12 +75,22 @@ def assess(
     ),
     out: Path = typer.Option(Path("out/assessment"), "--out", help="Folder for the report."),
     pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF of the report."),
+    start: opt.Start = None,
+    strength_days: opt.StrengthDays = 2,
+    minutes: opt.Minutes = 30,
+    equipment: opt.EquipmentList = "mat",
+    experience: opt.ExperienceLevel = "novice",
+    race_date: opt.RaceDate = None,
+    weeks: opt.Weeks = None,
+    weekdays: opt.Weekdays = None,
 ) -> None:
     """Assess a runner from any subset of side video, rear video, training files and check-in:
     triage first, findings ranked and explained, progress since last time, the program, the
-    report. Fitness and education guidance, not a diagnosis."""
+    report. The program options are those of `plan`. Fitness and education guidance, not a
+    diagnosis."""
     from backstride.assess.service import AssessmentRequest, run_assessment
 
+    prefs = opt.preferences(ctx.params)
     db = state(ctx).database()
     request = AssessmentRequest(
         runner=runner,
@@ -87,6 +99,7 @@ def assess(
         activities=tuple(activities),
         checkin_file=checkin,
         height_cm=height_cm,
+        preferences=prefs,
     )
     with stage_progress() as progress:
         outcome = run_assessment(db, request, progress=progress)

@@ -32,7 +32,7 @@ def show_tier(console: Console, triage: Triage) -> None:
     style = STYLE[triage.tier]
     body = f"[{style}]{triage.headline}[/]\n\n{triage.action}"
     console.print(
-        Panel(body, title=f"[{style}] {triage.tier.value} [/]", border_style=style.split()[-1]),
+        Panel(body, title=f"[{style}] {triage.tier.words} [/]", border_style=style.split()[-1]),
         highlight=False,
     )
 
@@ -74,7 +74,7 @@ def show_details(console: Console, triage: Triage) -> None:
     if triage.fired:
         console.print("[bold]Rules that fired:[/]")
         for rule in triage.fired:
-            console.print(f"  - [{rule.tier.value}] {rule.id}: {rule.explanation}", highlight=False)
+            console.print(f"  - ({rule.tier.words}) {rule.id}: {rule.explanation}", highlight=False)
 
 
 def show_triage(console: Console, triage: Triage, *, runner: str) -> None:

@@ -11,45 +11,20 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
+from backstride.cli import preferences as opt
 from backstride.cli.state import console, state
-from backstride.errors import InputError, ValidationError
+from backstride.errors import InputError
 from backstride.paths import data_dir
 from backstride.store.runners import get_runner
-from backstride.validation import validate_input
 
 if TYPE_CHECKING:  # the program modules load when the command runs, not with every command
     from backstride.program.models import Program
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def parse_date(field: str, value: str | None) -> date | None:
-    """``YYYY-MM-DD`` -> date; anything else is a `ValidationError` naming the option."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(field, f"must be a date as YYYY-MM-DD, got {value!r}") from None
-
-
-def parse_weekdays(value: str | None) -> list[int] | None:
-    """``"mon,thu"`` -> ``[0, 3]``."""
-    if value is None:
-        return None
-    days = []
-    for part in value.split(","):
-        name = part.strip().lower()[:3]
-        if name not in WEEKDAYS:
-            raise ValidationError("weekdays", f"{part.strip()!r} is not a day (use mon..sun)")
-        days.append(WEEKDAYS.index(name))
-    return days
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -91,51 +66,21 @@ def plan(
     out: Path | None = typer.Option(
         None, "--out", help="Folder for program.json and program.ics (default: the data folder)."
     ),
-    start: str | None = typer.Option(
-        None, "--start", help="First day, YYYY-MM-DD (default: today)."
-    ),
-    strength_days: int = typer.Option(
-        2, "--strength-days", help="Strength sessions a week: 2 or 3."
-    ),
-    minutes: int = typer.Option(
-        30, "--minutes", help="Minutes per session, warm-up included (15-90)."
-    ),
-    equipment: str = typer.Option(
-        "mat",
-        "--equipment",
-        help="What you have, comma-separated: mat, band, ball, weights, step, lacrosse_ball "
-        "(or none).",
-    ),
-    experience: str = typer.Option(
-        "novice",
-        "--experience",
-        help="Strength-training experience: novice, intermediate, experienced.",
-    ),
-    race_date: str | None = typer.Option(None, "--race-date", help="Goal race, YYYY-MM-DD."),
-    weeks: int | None = typer.Option(None, "--weeks", help="Program length, 6-12 weeks."),
-    weekdays: str | None = typer.Option(
-        None, "--weekdays", help="Session days, e.g. 'tue,fri' (one per strength day)."
-    ),
+    start: opt.Start = None,
+    strength_days: opt.StrengthDays = 2,
+    minutes: opt.Minutes = 30,
+    equipment: opt.EquipmentList = "mat",
+    experience: opt.ExperienceLevel = "novice",
+    race_date: opt.RaceDate = None,
+    weeks: opt.Weeks = None,
+    weekdays: opt.Weekdays = None,
 ) -> None:
     """Make the individual program from the latest check-in, video and training results."""
     from backstride.cli.program_view import show_program
     from backstride.program.calendar import slug
-    from backstride.program.models import Preferences
     from backstride.store.program import program_from_store, save_program
 
-    prefs = validate_input(
-        Preferences,
-        {
-            "start": parse_date("start", start) or date.today(),
-            "strength_days": strength_days,
-            "minutes_per_session": minutes,
-            "equipment": [e.strip() for e in equipment.split(",") if e.strip()],
-            "experience": experience,
-            "goal_race": parse_date("race_date", race_date),
-            "weeks": weeks,
-            "weekdays": parse_weekdays(weekdays),
-        },
-    )
+    prefs = opt.preferences(ctx.params)
     with state(ctx).database().session() as session:
         person = get_runner(session, runner)
         program = program_from_store(session, person, prefs)

@@ -98,7 +98,7 @@ def running_section(console: Console, program: Program) -> None:
 def _header(console: Console, program: Program) -> None:
     weeks = f"{program.weeks_count} weeks from {program.start}"
     console.print(
-        f"[bold]Program for {escape(program.runner or 'runner')}[/] · tier {program.tier.value} "
+        f"[bold]Program for {escape(program.runner or 'runner')}[/] · {program.tier.words} "
         f"· {escape(program.profile_label)} · {weeks} · effort {escape(program.effort)}"
     )
 

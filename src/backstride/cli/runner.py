@@ -6,11 +6,12 @@ import typer
 from rich.table import Table
 
 from backstride.cli.state import console, state
+from backstride.paths import training_streams_dir
 from backstride.store import BlobStore
+from backstride.store.erase import erase_runner
 from backstride.store.runners import (
     RunnerProfile,
     add_runner,
-    delete_runner,
     get_runner,
     list_runners,
 )
@@ -96,8 +97,8 @@ def delete(
         get_runner(session, name)  # fail early on an unknown name, before asking
     if not yes:
         typer.confirm(f"Delete {name!r} and all their assessments and files?", abort=True)
-    with db.session() as session:
-        hashes = delete_runner(session, name)
-    with db.session() as session:
-        removed = BlobStore().remove_unreferenced(session, hashes)
-    console.print(f"deleted runner {name!r} ({removed} file(s) removed)")
+    erased = erase_runner(db, name, BlobStore(), training_streams_dir())
+    console.print(
+        f"deleted runner {name!r} ({erased.files} file(s) and {erased.streams} cached "
+        "activity stream(s) removed)"
+    )

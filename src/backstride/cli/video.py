@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast, get_args
+from typing import TYPE_CHECKING, cast, get_args
 
 import typer
 from rich.table import Table
@@ -12,10 +12,10 @@ from rich.table import Table
 from backstride.cli.state import console, err_console, state
 from backstride.errors import InputError
 from backstride.store import Database
-from backstride.video.analyze import AnalyzeOptions, VideoAnalysis
-from backstride.video.findings import load_thresholds
-from backstride.video.sagittal import expected_cadence_spm
-from backstride.video.session import AskedView
+
+if TYPE_CHECKING:  # the video modules (scipy, OpenCV) load when a video is analysed, not with
+    # every command
+    from backstride.video.analyze import VideoAnalysis
 
 app = typer.Typer(help="Analyse running videos.", no_args_is_help=True)
 
@@ -45,6 +45,9 @@ SHOWN = (
 
 def _band(metric: str, analysis: VideoAnalysis) -> str:
     """The usual range of a metric, from the thresholds file (where one applies)."""
+    from backstride.video.findings import load_thresholds
+    from backstride.video.sagittal import expected_cadence_spm
+
     thresholds, _ = load_thresholds()
     if metric == "cadence_spm" and "speed_mps" in analysis.metrics.metrics:
         speed = analysis.metrics.metrics["speed_mps"].value
@@ -57,6 +60,8 @@ def _band(metric: str, analysis: VideoAnalysis) -> str:
 
 def print_summary(analysis: VideoAnalysis) -> None:
     """Warnings first, then the metric table, then the findings."""
+    from backstride.video.findings import load_thresholds
+
     for issue in analysis.quality:
         err_console.print(f"[yellow]note:[/] {issue.message}", highlight=False)
     m = analysis.metrics
@@ -147,6 +152,8 @@ def analyze(
     both views of one session as one assessment."""
     from backstride.cli.video_rear import run_analysis
     from backstride.store.gait import runner_height
+    from backstride.video.analyze import AnalyzeOptions
+    from backstride.video.session import AskedView
 
     if view not in get_args(AskedView):
         raise InputError(f"--view must be auto, side or rear, not {view!r}")

@@ -32,10 +32,16 @@ SHOWN_REAR = (
     "rear_cadence_spm",
 )
 
+#: Notes the side view already says for a side + rear pair: one "no height given" covers both.
+SAID_ONCE_FOR_A_PAIR = frozenset({"height_assumed"})
 
-def _notes(issues: list[QualityIssue], prefix: str = "") -> None:
+
+def _notes(
+    issues: list[QualityIssue], prefix: str = "", *, said: frozenset[str] = frozenset()
+) -> None:
     for issue in issues:
-        err_console.print(f"[yellow]note:[/] {prefix}{issue.message}", highlight=False)
+        if issue.code not in said:
+            err_console.print(f"[yellow]note:[/] {prefix}{issue.message}", highlight=False)
 
 
 def print_view(estimate: ViewEstimate, asked: str, name: str) -> None:
@@ -66,9 +72,10 @@ def _row(table: Table, name: str, s: MetricSummary, sd: float, band: str, flag: 
     table.add_row(name, f"{value} {s.unit}{low}", f"{s.p25:.3g}-{s.p75:.3g} (n={s.n})", band, flag)
 
 
-def print_rear_summary(a: RearAnalysis) -> None:
-    """Warnings, then the pelvic drop with its category, the metric table and the findings."""
-    _notes(a.quality)
+def print_rear_summary(a: RearAnalysis, *, said: frozenset[str] = frozenset()) -> None:
+    """Warnings (less those whose code is in ``said``, already printed), then the pelvic drop
+    with its category, the metric table and the findings."""
+    _notes(a.quality, said=said)
     m = a.metrics
     drop = m.pelvic_drop
     facing = " (runner facing the camera)" if a.from_front else ""
@@ -136,7 +143,7 @@ def report_combined(
     console.rule("side view")
     print_summary(c.side)
     console.rule("rear view")
-    print_rear_summary(c.rear)
+    print_rear_summary(c.rear, said=SAID_ONCE_FOR_A_PAIR & {i.code for i in c.side.quality})
     console.rule("both views")
     _notes(c.quality)
     console.print(f"{len(c.findings)} finding(s), most important first:")

@@ -29,12 +29,10 @@ def return_to_run_reason(triage: Triage, rule: ReturnToRunRule) -> str | None:
     >>> rule = load_rules()[0].return_to_run
     >>> t = Triage(tier=Tier.RADICULAR, action="...", ruleset_version="1", ruleset_hash="x")
     >>> return_to_run_reason(t, rule)
-    'your check-in shows leg symptoms (RADICULAR): build running back gradually'
+    'your check-in shows leg symptoms: build running back gradually'
     """
     if triage.tier in rule.tiers:
-        return (
-            f"your check-in shows leg symptoms ({triage.tier.value}): build running back gradually"
-        )
+        return "your check-in shows leg symptoms: build running back gradually"
     if triage.phase is not None and triage.phase.seed in rule.seed_phases:
         days = triage.phase.days_since_onset
         return (

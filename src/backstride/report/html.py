@@ -22,17 +22,9 @@ from backstride.report import charts
 from backstride.report.data import ReportData
 from backstride.report.load import load_report_data
 from backstride.store import Database
+from backstride.symptoms.models import Tier
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-
-#: Plain words for each triage tier (the tier name stays visible for a clinician).
-TIER_WORDS = {
-    "EMERGENCY": "Get emergency care now",
-    "URGENT": "See a clinician today",
-    "SOON": "See a GP or physiotherapist soon; the program waits",
-    "RADICULAR": "Gentle work only, and a review in 1-2 weeks",
-    "SELF_MANAGE": "Guidance and a program are appropriate",
-}
 
 GAIT_SOURCES = (Source.VIDEO_SIDE, Source.VIDEO_REAR)
 
@@ -49,6 +41,7 @@ def environment() -> Environment:
     )
     env.filters["num"] = _num
     env.filters["sentence"] = sentence
+    env.filters["tier_words"] = lambda code: Tier(code).words
     return env
 
 
@@ -110,7 +103,6 @@ def context(data: ReportData) -> dict[str, Any]:
         "d": data,
         "a": a,
         "missing": missing,
-        "tier_words": TIER_WORDS.get(a.tier or "", ""),
         "gait_findings": _of_sources(a.findings, GAIT_SOURCES),
         "training_findings": _of_sources(a.findings, (Source.TRAINING,)),
         "charts": _charts(data),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pydantic
@@ -26,7 +27,7 @@ from backstride.program.progression import keys_to_log, replay
 from backstride.program.rules import ProgramRules, RulesVersion
 from backstride.store.program_tables import ProgramChange, ProgramLog, ProgramRecord
 from backstride.store.tables import Assessment, Runner
-from backstride.symptoms.models import Triage
+from backstride.symptoms.models import CHECKIN_MAX_AGE_DAYS, Triage, checkin_too_old
 from backstride.validation import describe
 
 
@@ -81,10 +82,11 @@ def _metrics(summary: Mapping[str, Any]) -> dict[str, float]:
     }
 
 
-def load_inputs(session: Session, runner: Runner) -> StoredInputs:
+def load_inputs(session: Session, runner: Runner, *, today: date | None = None) -> StoredInputs:
     """The latest triage (required), gait and training results of ``runner``.
 
-    A runner with no check-in gets a `NotFoundError` telling them to do one first.
+    A runner with no check-in, or only one older than `CHECKIN_MAX_AGE_DAYS` on ``today``
+    (default: the real date), gets a `NotFoundError` telling them to do one first.
     """
     triage_row = latest_assessment(session, runner.id, "triage")
     if triage_row is None:
@@ -96,6 +98,13 @@ def load_inputs(session: Session, runner: Runner) -> StoredInputs:
         triage = Triage.model_validate(triage_row.summary)
     except pydantic.ValidationError as exc:
         raise _unreadable(triage_row, runner, exc) from None
+    decided_on = triage.decided_on or triage_row.created_at.date()
+    if checkin_too_old(decided_on, today or date.today()):
+        raise NotFoundError(
+            f"the last check-in for {runner.name!r} was on {decided_on.isoformat()}, more than "
+            f"{CHECKIN_MAX_AGE_DAYS} days ago: symptoms change, so do `backstride checkin "
+            f"--runner {runner.name!r}` again first"
+        )
     findings: list[Finding] = []
     metrics: dict[str, float] = {}
     trail = False

@@ -32,9 +32,32 @@ class Tier(StrEnum):
         ]
 
     @property
+    def words(self) -> str:
+        """The tier in plain words, for every text a person reads; the code stays in JSON and DB.
+
+        Worded from the action column of ../shared/reference/clinical.md and the rule set's tier
+        texts (``rules/<version>.yaml``).
+
+        Examples
+        --------
+        >>> Tier.SELF_MANAGE.words, Tier("SOON").words
+        ('self-management with guidance', 'see a GP or physio soon')
+        """
+        return _TIER_WORDS[self]
+
+    @property
     def allows_program(self) -> bool:
         """EMERGENCY and URGENT get a referral only: no program and no running advice."""
         return self.urgency < 3
+
+
+_TIER_WORDS = {
+    Tier.EMERGENCY: "emergency care now",
+    Tier.URGENT: "see a clinician today",
+    Tier.SOON: "see a GP or physio soon",
+    Tier.RADICULAR: "low-load work only, review in 1-2 weeks",
+    Tier.SELF_MANAGE: "self-management with guidance",
+}
 
 
 class SymptomTag(StrEnum):
@@ -117,6 +140,22 @@ class Soreness(BaseModel):
 
     kind: SorenessKind
     reasons: tuple[str, ...] = ()
+
+
+#: A stored check-in older than this is not used again (by ``assess``, ``plan`` or the web app):
+#: symptoms, red flags and the phase change within weeks (clinical.md: no improvement after 4-6
+#: weeks is itself a reason to see a GP).
+CHECKIN_MAX_AGE_DAYS = 28
+
+
+def checkin_too_old(decided_on: date, today: date) -> bool:
+    """Whether a check-in decided on ``decided_on`` is too old to use on ``today``.
+
+    >>> day = date(2026, 3, 1)
+    >>> checkin_too_old(day, date(2026, 3, 29)), checkin_too_old(day, date(2026, 3, 30))
+    (False, True)
+    """
+    return (today - decided_on).days > CHECKIN_MAX_AGE_DAYS
 
 
 class Triage(BaseModel):

@@ -61,14 +61,14 @@ def clinician_summary(
     triage: Triage, checkin: CheckIn, questions: QuestionSet, *, runner: str
 ) -> str:
     """The decision and the answers behind it, for a clinician, as plain text."""
-    tier_note = "" if triage.tier.allows_program else " (referral only: no program issued)"
+    tier_note = "" if triage.tier.allows_program else "; referral only: no program issued"
     lines = [
         f"backstride check-in: clinician summary for {runner}",
         DISCLAIMER,
         f"Decided on {triage.decided_on} with triage rule set {triage.ruleset_version} "
         f"(sha256 {triage.ruleset_hash})",
         "",
-        f"Tier: {triage.tier.value}{tier_note}. {triage.headline}",
+        f"Tier: {triage.tier.words} ({triage.tier.value}{tier_note}). {triage.headline}",
         "Rules that fired, with the answers behind them:",
         *_fired_lines(triage),
         "",

@@ -145,15 +145,54 @@ def ramp_finding(events: Sequence[RampEvent], t: Thresholds) -> Finding:
     )
 
 
+#: Monotony above this is shown as "over 10" (see `monotony_shown`); the JSON keeps the raw number.
+MONOTONY_DISPLAY_CAP = 10.0
+
+
+def _over_cap(monotony: float | None) -> bool:
+    return monotony is None or monotony > MONOTONY_DISPLAY_CAP
+
+
+def monotony_shown(monotony: float | None) -> str:
+    """Foster's monotony as people read it: the number, or "over 10" where it stops meaning more.
+
+    Monotony is the mean over the standard deviation of the 7 daily loads of a week (days off
+    count as 0; Foster C. Med Sci Sports Exerc 1998;30(7):1164-1168,
+    doi:10.1097/00005768-199807000-00023). When the daily distances are nearly the same, the SD
+    nears 0 and the ratio grows without bound (None: exactly the same, infinite): 36.7 against a
+    threshold of 1.5 says no more than 12 would, and reads like an error. Past
+    `MONOTONY_DISPLAY_CAP` the text says what the number means instead.
+
+    Examples
+    --------
+    >>> monotony_shown(1.734), monotony_shown(10.0), monotony_shown(36.7), monotony_shown(None)
+    ('1.73', '10', 'over 10', 'over 10')
+    """
+    return f"over {MONOTONY_DISPLAY_CAP:g}" if _over_cap(monotony) else f"{monotony:.3g}"
+
+
+def monotony_text(monotony: float | None) -> str:
+    """`monotony_shown`, saying what a value over the cap means.
+
+    Examples
+    --------
+    >>> monotony_text(1.734), monotony_text(36.7)
+    ('1.73', 'over 10, almost the same load every day')
+    """
+    shown = monotony_shown(monotony)
+    return f"{shown}, almost the same load every day" if _over_cap(monotony) else shown
+
+
 def monotony_finding(events: Sequence[MonotonyEvent], t: Thresholds) -> Finding:
     """``monotony``: weeks of similar load every day, little variation or rest."""
     values = [e.monotony for e in events if e.monotony is not None]
+    top = max(values) if len(values) == len(events) else None  # None: one week infinite
     return _finding(
         "monotony",
         t,
-        title="Weeks with the same load nearly every day",
+        title=f"Weeks with the same load nearly every day (monotony {monotony_shown(top)})",
         severity=_worst([e.level for e in events]),
-        value=round(max(values), 2) if len(values) == len(events) else None,
+        value=None if top is None else round(top, 2),
         threshold=t.monotony.low,
         units="mean / SD of daily km",
         explanation=(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -49,3 +50,14 @@ def read_streams(root: Path, key: str) -> Streams | None:
         name: np.asarray(frame[name].to_numpy(), dtype=np.float64) for name in STREAM_COLUMNS
     }
     return Streams(**columns)
+
+
+def remove_streams(root: Path, keys: Iterable[str]) -> int:
+    """Delete the cached streams of ``keys`` (those that exist); return how many were removed."""
+    removed = 0
+    for key in set(keys):
+        path = stream_path(root, key)
+        if path.is_file():
+            path.unlink()
+            removed += 1
+    return removed

@@ -11,7 +11,8 @@ import numpy as np
 
 from backstride.skeleton import N_LANDMARKS, Landmark
 from backstride.video.decode import Frame, VideoInfo, iter_frames
-from backstride.video.pose import PoseBackend, PoseSequence
+from backstride.video.pose import PoseBackend, PoseSequence, copy_sequence
+from backstride.video.replay import ReplayPose
 
 #: Frames are scaled down to this height before pose estimation: BlazePose works on a 256 px
 #: crop of the person, so larger frames only cost decoding and copying time.
@@ -117,6 +118,7 @@ def estimate_pose(
     progress: Callable[[int, int], None] | None = None,
     max_height: int = POSE_MAX_HEIGHT,
     face_right: bool = False,
+    mirror_if: Callable[[PoseSequence], bool] | None = None,
 ) -> PoseSequence:
     """Landmarks of the most prominent person in every frame, in displayed full-size pixels.
 
@@ -129,11 +131,25 @@ def estimate_pose(
     on mirrored frames and the landmarks mirrored back: BlazePose's toe-off-phase landmarks
     are markedly better on right-facing runners (measured: contact-time error -53 ms facing
     left vs -9 ms on the same clip mirrored). The result is in the original orientation.
+    ``mirror_if`` (with ``face_right``) is asked once, when the runner is first seen facing left,
+    with the landmarks so far; the frames are mirrored only if it answers True (``--view auto``
+    mirrors only what already looks like a side view).
+
+    Backends that replay stored landmarks (``replays = True``, `replay.ReplayPose`) are never
+    given mirrored frames: their landmarks keep the orientation they were estimated in. When
+    every backend is a bare `ReplayPose`, the clip is not decoded at all: the stored sequence is
+    the answer (``--view auto`` hands the side-view analysis the landmarks it already has).
     """
     backends = [backend] if not isinstance(backend, Sequence) else list(backend)
+    replayed = [b.sequence for b in backends if isinstance(b, ReplayPose)]
+    if len(replayed) == len(backends):  # nothing looks at the pixels
+        return copy_sequence(replayed[0])
+    replay = all(getattr(b, "replays", False) for b in backends)
     flip = False
     while True:
-        rows, times, restart = _run(info, backends, progress, max_height, flip, face_right)
+        rows, times, restart = _run(
+            info, backends, progress, max_height, flip, face_right and not replay, mirror_if
+        )
         if not restart:
             break
         flip = True
@@ -151,8 +167,9 @@ def estimate_pose(
         frame_size=(info.width, info.height),
         backend=name,
     )
-    if flip:
+    if flip or (replay and all(getattr(b, "mirrored", False) for b in backends)):
         seq.notes.append("runner faces left: analysed on mirrored frames")
+        seq.mirrored = True
     return seq
 
 
@@ -175,6 +192,25 @@ def _detect(backend: PoseBackend, frame: Frame, info: VideoInfo, flip: bool) -> 
     return xy, vis, depth
 
 
+def _so_far(results: dict[int, Row], times: dict[int, float], info: VideoInfo) -> PoseSequence:
+    """The landmarks of the first frames estimated without a gap, as a sequence (for a decision
+    made mid-pass, while later frames are still with the pose workers)."""
+    n = 0
+    while n in results:
+        n += 1
+    if n == 0:
+        return PoseSequence.empty(np.zeros(0), (info.width, info.height), "so far")
+    rows = [results[i] for i in range(n)]
+    return PoseSequence(
+        xy_px=np.stack([r[0] for r in rows]),
+        visibility=np.stack([r[1] for r in rows]),
+        depth=np.stack([r[2] for r in rows]),
+        times_s=np.array([times[i] for i in range(n)]),
+        frame_size=(info.width, info.height),
+        backend="so far",
+    )
+
+
 def _run(
     info: VideoInfo,
     backends: list[PoseBackend],
@@ -182,6 +218,7 @@ def _run(
     max_height: int,
     flip: bool,
     face_right: bool,
+    mirror_if: Callable[[PoseSequence], bool] | None,
 ) -> tuple[list[Row], list[float], bool]:
     """One pass over the frames; returns (rows, times, restart mirrored?)."""
     n = len(backends)
@@ -228,7 +265,7 @@ def _run(
                 )
                 if left is not None:
                     decided = True
-                    if left:
+                    if left and (mirror_if is None or mirror_if(_so_far(results, times, info))):
                         restart = True
                         stop.set()
                         break

@@ -6,17 +6,14 @@ validated once when loaded; its version and a content hash go into every finding
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from backstride.findings import Capacity, Confidence, Evidence, EvidenceLevel, Finding, Severity
 from backstride.findings import Source as FindingSource
-from backstride.validation import validate_packaged
+from backstride.validation import load_packaged
 from backstride.video.sagittal import expected_cadence_spm
 
 Direction = Literal["above", "below", "abs_above", "below_expected"]
@@ -70,10 +67,7 @@ class Thresholds(BaseModel):
 @lru_cache(maxsize=1)
 def load_thresholds() -> tuple[Thresholds, str]:
     """The packaged thresholds and their content hash (first 12 hex digits of SHA-256)."""
-    text = resources.files("backstride.video").joinpath("thresholds.yaml").read_bytes()
-    data = yaml.safe_load(text)
-    thresholds = validate_packaged(Thresholds, data, path="backstride/video/thresholds.yaml")
-    return thresholds, hashlib.sha256(text).hexdigest()[:12]
+    return load_packaged(Thresholds, "backstride.video", "thresholds.yaml")
 
 
 def score(rule: Rule, value: float, speed_mps: float | None = None) -> tuple[float, Bands] | None:

@@ -190,6 +190,16 @@ class WaistbandRecorder:
         self._tilts[time_s] = tilt
         return result
 
+    @property
+    def replays(self) -> bool:
+        """Whether the wrapped backend replays stored landmarks (see `replay.ReplayPose`)."""
+        return bool(getattr(self._backend, "replays", False))
+
+    @property
+    def mirrored(self) -> bool:
+        """Whether the replayed landmarks were estimated on mirrored frames."""
+        return bool(getattr(self._backend, "mirrored", False))
+
     def reset(self) -> None:
         """Reset the wrapped backend."""
         self._backend.reset()

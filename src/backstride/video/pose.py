@@ -39,7 +39,11 @@ class PoseResult:
 
 
 class PoseBackend(Protocol):
-    """What a pose model must do for backstride."""
+    """What a pose model must do for backstride.
+
+    A backend that answers from stored landmarks rather than pixels sets ``replays = True``
+    (`replay.ReplayPose`), so frames are never mirrored for it.
+    """
 
     name: str
 
@@ -162,6 +166,9 @@ class PoseSequence:
         Displayed frame size in pixels.
     backend : str
         Which pose model produced it.
+    mirrored : bool
+        Estimated on horizontally mirrored frames (a side-view runner facing left); the landmarks
+        are already mapped back to the original orientation.
     """
 
     xy_px: NDArray[np.float64]
@@ -171,6 +178,7 @@ class PoseSequence:
     frame_size: tuple[int, int]
     backend: str
     notes: list[str] = field(default_factory=list)
+    mirrored: bool = False
 
     def __post_init__(self) -> None:
         t = self.times_s.size
@@ -203,3 +211,17 @@ class PoseSequence:
             frame_size=frame_size,
             backend=backend,
         )
+
+
+def copy_sequence(seq: PoseSequence) -> PoseSequence:
+    """An independent copy (arrays and notes), for a caller that may change it."""
+    return PoseSequence(
+        xy_px=seq.xy_px.copy(),
+        visibility=seq.visibility.copy(),
+        depth=seq.depth.copy(),
+        times_s=seq.times_s.copy(),
+        frame_size=seq.frame_size,
+        backend=seq.backend,
+        notes=list(seq.notes),
+        mirrored=seq.mirrored,
+    )

@@ -32,9 +32,19 @@ class ReplayPose:
     [5.0, 5.0]
     """
 
+    #: Answers from stored landmarks, not from pixels: `estimate.estimate_pose` never mirrors
+    #: the frames for it, and the result keeps the stored sequence's orientation flag.
+    replays = True
+
     def __init__(self, seq: PoseSequence) -> None:
         self._seq = seq
         self.name = seq.backend
+        self.mirrored = seq.mirrored
+
+    @property
+    def sequence(self) -> PoseSequence:
+        """The stored landmarks (what a pass over the clip's frames would return)."""
+        return self._seq
 
     def detect(self, image: NDArray[np.uint8], time_s: float) -> PoseResult | None:
         """The stored landmarks of the frame at ``time_s``, or None where none were found."""

@@ -1,11 +1,16 @@
 """Analyse a clip whatever its view, or a side and a rear clip of one session together.
 
-The pose model runs once per clip (twice for a side view of a runner facing left, which the
-side-view analysis estimates on mirrored frames), and the waistband is read in the same pass
+The pose model runs once per clip, and the waistband is read in the same pass
 (`pelvis_line.WaistbandRecorder`): the landmarks decide the view (`view.estimate_view`), then go
 to the side-view analysis (`analyze.analyze_video`, through a `ReplayPose` backend so nothing is
 estimated twice) or to the rear-view analysis (`analyze_rear.analyze_rear`). A view asked for
 that the keypoints contradict is refused with what the video looks like.
+
+A side-view runner facing left is estimated on mirrored frames (BlazePose's toe-off landmarks are
+better facing right, see `estimate.estimate_pose`): the view is judged on the first second of
+landmarks, and only a clip that already looks side-on is mirrored. If the whole clip then turns
+out not to be a side view, or a left-facing side view was not mirrored, the pose model runs a
+second time (rare: a clip that changes view, or a first second too short for a stride).
 """
 
 from __future__ import annotations
@@ -70,9 +75,20 @@ def look(
     raise_for_errors(check_frame_rate(info.capture_fps), str(path))
     owned = [MediaPipePose() for _ in range(pose_workers())] if backend is None else []
     models: list[PoseBackend] = [backend] if backend is not None else list(owned)
-    recorders = [WaistbandRecorder(b) for b in models]  # one per worker thread
     try:
-        seq = estimate_pose(info, recorders, progress=lambda d, t: progress("pose", d, t))
+        recorders = [WaistbandRecorder(b) for b in models]  # one per worker thread
+        seq = estimate_pose(
+            info,
+            recorders,
+            progress=lambda d, t: progress("pose", d, t),
+            face_right=view != "rear",
+            mirror_if=None if view == "side" else _looks_side_on,
+        )
+        if seq.mirrored and estimate_view(seq).view != "side":  # the first second misled us
+            for model in models:
+                model.reset()
+            recorders = [WaistbandRecorder(b) for b in models]
+            seq = estimate_pose(info, recorders, progress=lambda d, t: progress("pose", d, t))
     finally:
         for model in owned:
             model.close()
@@ -83,12 +99,19 @@ def look(
     return Looked(info=info, pose=seq, waistband_deg=waistband, estimate=estimate)
 
 
+def _looks_side_on(first: PoseSequence) -> bool:
+    """Whether the first landmarks of a clip already show a side view (mirror it, then)."""
+    return estimate_view(first).view == "side"
+
+
 def replay_keeps_orientation(seq: PoseSequence) -> bool:
-    """Whether the side-view analysis, given these landmarks to replay, would use them as they
-    are: it analyses a runner facing left on mirrored frames (`estimate.estimate_pose` with
-    ``face_right``, where BlazePose's toe-off landmarks are better), and stored landmarks cannot
-    be replayed onto mirrored frames. The same decision as there, on the first detected frames.
+    """Whether the side-view analysis can use these landmarks as they are: a runner facing left
+    must have been estimated on mirrored frames (`estimate.estimate_pose` with ``face_right``,
+    where BlazePose's toe-off landmarks are better). The same decision as there, on the first
+    detected frames.
     """
+    if seq.mirrored:
+        return True
     rows = [(seq.xy_px[i], seq.visibility[i], seq.depth[i]) for i in range(seq.times_s.size)]
     return all(
         _faces_left(rows[:n]) is False for n in (FACING_FRAMES, 2 * FACING_FRAMES, len(rows))

@@ -21,6 +21,7 @@ from backstride.program.models import Program
 from backstride.program.rules import load_rules
 from backstride.store.program import current_program, latest_program
 from backstride.store.tables import Assessment, Runner
+from backstride.symptoms.models import Tier
 from backstride.video.findings import load_thresholds
 from backstride.web.charts import Point, bar_chart, line_chart
 
@@ -58,22 +59,24 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
+def _tier_words(code: Any) -> str:
+    return "tier ?" if code is None else Tier(code).words
+
+
 def headline(kind: str, summary: dict[str, Any]) -> str:
     """One line on a stored result.
 
     Examples
     --------
     >>> headline("triage", {"tier": "SELF_MANAGE", "checkin": {"pain_now": 3}})
-    'tier SELF_MANAGE · pain now 3/10'
+    'self-management with guidance · pain now 3/10'
     >>> headline("gait", {"metrics": {"cadence_spm": 158.2, "overstride_pct_leg": 27.9},
     ...                   "findings": [{}]})
     'cadence 158 steps/min · overstride 28% of leg · 1 finding(s)'
     """
     if kind == "triage":
         pain = (summary.get("checkin") or {}).get("pain_now")
-        return f"tier {summary.get('tier', '?')}" + (
-            "" if pain is None else f" · pain now {pain}/10"
-        )
+        return _tier_words(summary.get("tier")) + ("" if pain is None else f" · pain now {pain}/10")
     if kind == "gait":
         m = summary.get("metrics") or {}
         parts = []
@@ -97,7 +100,7 @@ def headline(kind: str, summary: dict[str, Any]) -> str:
         )
     tier = summary.get("tier")
     findings = summary.get("findings")
-    parts = [] if tier is None else [f"tier {tier}"]
+    parts = [] if tier is None else [_tier_words(tier)]
     if isinstance(findings, list):
         parts.append(f"{len(findings)} finding(s)")
     return " · ".join(parts) or kind

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
-from backstride.paths import data_dir
+from backstride.paths import data_dir, training_streams_dir
 from backstride.program.calendar import slug
-from backstride.store.runners import delete_runner
+from backstride.store.erase import erase_runner
 from backstride.web.export import write_export
 from backstride.web.guard import RunnerRef, check_csrf, database, runner_scope, viewer, visit_of
 from backstride.web.render import page, redirect
@@ -57,13 +57,11 @@ def delete(
     if confirm_name.strip() != runner.display:
         error = f"type the name exactly as shown ({runner.display}) to confirm the deletion"
         return page(request, "data.html", {"runner": runner, "error": error}, status=400)
-    db = database(request)
-    with db.session() as s:
-        hashes = delete_runner(s, runner.name)
-    with db.session() as s:
-        removed = request.app.state.blobs.remove_unreferenced(s, hashes)
+    erased = erase_runner(
+        database(request), runner.name, request.app.state.blobs, training_streams_dir()
+    )
     if who.runner_id == runner.id:
         visit_of(request).logout()
         return redirect("/login")
-    visit_of(request).set_flash(f"Deleted {runner.display} and {removed} file(s).")
+    visit_of(request).set_flash(f"Deleted {runner.display} and {erased.files} file(s).")
     return redirect("/runners")
