@@ -58,7 +58,10 @@ def fill_checkin(page: Any, answers: dict[str, Any]) -> int:
                 fieldset.locator("input").fill(str(value))
             else:
                 fieldset.locator("input, textarea").first.fill(str(value))
-        page.get_by_role("button", name="Next").click()
+        # wait for the next page to load: without it the loop may look at a page still loading
+        # and count no form (it did once in CI, ending the check-in after one page)
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("button", name="Next").click()
         assert pages < 8, "the check-in never ends"
     return pages
 
