@@ -20,21 +20,7 @@ from backstride.synth.render import ClipSpec, RenderedClip
 RUNNER = "Ana K"
 
 #: A short history (6 weeks, a spike in week 6) for the tests that do not need all 16 weeks.
-SHORT_HISTORY = HistorySpec(
-    weeks=6,
-    trail_from_week=2,
-    ramp_week=None,
-    streak_week=None,
-    spike_week=6,
-    big_descent_week=None,
-    cadence_drop_week=None,
-    balance_shift_week=None,
-    late_spike_week=None,
-    ride_week=None,
-    treadmill_week=None,
-    duplicate_week=None,
-    trail_shoes_on_road_week=None,
-)
+SHORT_HISTORY = HistorySpec.without_events(weeks=6, trail_from_week=2, spike_week=6)
 
 
 def side_spec(seed: int = 1, **gait: float) -> ClipSpec:

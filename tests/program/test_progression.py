@@ -124,7 +124,7 @@ def test_leg_symptoms_advise_a_new_check_in(base: Program) -> None:
 
 def test_every_change_records_the_rules_version(base: Program) -> None:
     p = replay(base, {"w1s1": log()}, library=LIB, rules=RULES, rules_version=VERSION)
-    assert {c.rules_version for c in p.changes} == {f"1.0+{VERSION.content_hash[:12]}"}
+    assert {c.rules_version for c in p.changes} == {f"{RULES.version}+{VERSION.content_hash[:12]}"}
 
 
 def test_logs_must_cover_the_first_sessions_in_order(base: Program) -> None:

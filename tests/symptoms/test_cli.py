@@ -226,6 +226,35 @@ def test_pain_log_and_list(cli: Run, home: Path) -> None:
     assert "2/10" in rows[1] and "same" in rows[1]
 
 
+def test_walk_run_phases_from_the_pain_log(cli: Run, home: Path, db_url: str) -> None:
+    """The runs logged with their walk-run phase say the next phase; stored on both databases."""
+    add_runner(home, db_url)
+    day = [str(TODAY - timedelta(days=n)) for n in (7, 5, 3, 2)]
+
+    def log(*args: str) -> str:
+        r = cli("pain", "log", "--runner", "Ana", *args, db=db_url)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    out = log("--date", day[0], "--walk-run-phase", "1", "--pain-during", "2")
+    assert "Walk-run: Log how your back feels the morning after" in out  # it does not count yet
+    out = log("--date", day[0], "--next-morning", "same")
+    assert "Walk-run: Phase 1: 1 of 2 runs went well" in out
+    out = log("--date", day[1], "--walk-run-phase", "1", "--pain-during", "4",
+              "--next-morning", "better")  # fmt: skip
+    assert "Walk-run: Phase 1 went well 2 times: move up to phase 2." in out
+    out = log("--date", day[2], "--walk-run-phase", "2", "--pain-after", "6",
+              "--next-morning", "same")  # fmt: skip
+    assert "Phase 2 was too much (pain after the run was 6/10, above 5)" in out
+    assert "do phase 1" in out
+    out = log("--date", day[3], "--walk-run-phase", "1", "--pain-during", "1",
+              "--next-morning", "same")  # fmt: skip
+    assert "runs on two days in a row" in out
+    r = cli("pain", "list", "--runner", "Ana", db=db_url)
+    assert r.returncode == 0
+    assert "walk-run phase" in r.stdout and "Walk-run: Phase 1: 1 of 2 runs went well" in r.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -233,6 +262,7 @@ def test_pain_log_and_list(cli: Run, home: Path) -> None:
         (["--next-morning", "fine"], "next_morning: Input should be 'better', 'same' or 'worse'"),
         (["--date", "tomorrow", "--pain-after", "1"], "entry_date: give a date like"),
         (["--date", str(TODAY + timedelta(days=1)), "--pain-after", "1"], "entry_date: is in"),
+        (["--walk-run-phase", "0"], "walk_run_phase: Input should be greater than or equal to 1"),
     ],
 )
 def test_pain_log_bad_input(cli: Run, home: Path, args: list[str], message: str) -> None:
@@ -247,7 +277,7 @@ def test_pain_log_with_nothing_to_log(cli: Run, home: Path) -> None:
     add_runner(home)
     r = cli("pain", "log", "--runner", "Ana", input="\n\n\n")
     assert r.returncode == 2
-    assert "give at least one of pain_during, pain_after, next_morning" in r.stderr
+    assert "give at least one of pain_during, pain_after, next_morning, walk_run_phase" in r.stderr
     r = cli("pain", "log", "--runner", "Ana", input="")
     assert r.returncode == 2 and "input ended; nothing was logged" in r.stderr
 

@@ -9,7 +9,7 @@ argon2id at a low cost so the suite stays fast.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,7 +52,7 @@ class Browser:
         response = self.client.get(page)
         return csrf_of(response.text)
 
-    def post(self, url: str, data: dict[str, object], *, page: str, **kw: object):
+    def post(self, url: str, data: Mapping[str, object], *, page: str, **kw: object):
         return self.client.post(url, data={**data, "csrf_token": self.token(page)}, **kw)
 
     def get(self, url: str, **kw: object):

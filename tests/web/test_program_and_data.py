@@ -20,9 +20,11 @@ from backstride.program.progression import replay
 from backstride.program.rules import load_rules
 from backstride.store import Database
 from backstride.store.program import latest_program, load_inputs
+from backstride.store.symptoms import pain_entries
 from backstride.store.tables import Artifact, Assessment, Runner
 from backstride.store.web_tables import Intake, Job, User, WebSession
-from backstride.synth.checkins import RED_FLAG
+from backstride.symptoms.painlog import MorningResponse
+from backstride.synth.checkins import RADICULAR, RED_FLAG
 from tests.web.conftest import PASSWORD, Clinic, stock, store_sample_checkin, upload
 
 MONDAY = date.today() + timedelta(days=(7 - date.today().weekday()) % 7 or 7)
@@ -258,3 +260,48 @@ def test_a_runner_deleting_themself_is_logged_out(clinic: Clinic, db: Database, 
             == 1
         )  # only the clinician's session is left
     assert b.get(f"/runners/{own}", follow_redirects=False).headers["location"].startswith("/login")
+
+
+def test_walk_runs_logged_on_the_program_page(clinic: Clinic, db: Database) -> None:
+    """A return-to-run program shows the walk-run plan; runs logged there say the next phase
+    (as ``pain log --walk-run-phase`` does) and are the same pain log entries."""
+    ana = clinic.runners["Ana K"]
+    store_sample_checkin(db, ana, RADICULAR)
+    make_program(clinic, ana)
+    url = f"/runners/{ana}/program"
+    page = clinic.clinician.get(url).text
+    assert "Return to running" in page and "Start with phase 1 once you meet" in page
+
+    def log(**form: str) -> str:
+        response = clinic.clinician.post(f"{url}/walk-runs", form, page=url)
+        assert response.status_code == 200, response.text
+        return response.text
+
+    first, second = (date.today() - timedelta(days=n) for n in (4, 2))
+    page = log(day=first.isoformat(), phase="1", pain_during="2")
+    assert f"Logged the walk-run of {first}" in page
+    assert "Log how your back feels the morning after" in page  # it does not count yet
+    page = log(day=first.isoformat(), morning="same")  # the next morning, filled in later
+    assert "Phase 1: 1 of 2 runs went well" in page
+    page = log(day=second.isoformat(), phase="1", pain_during="3", morning="better")
+    assert "Phase 1 went well 2 times: move up to phase 2." in page
+    with db.session() as s:
+        entries = pain_entries(s, ana)
+    assert [(e.entry_date, e.walk_run_phase, e.next_morning) for e in entries] == [
+        (first, 1, MorningResponse.SAME),
+        (second, 1, MorningResponse.BETTER),
+    ]
+    for form, message in (
+        (
+            {"phase": "7", "pain_during": "1"},
+            "walk_run_phase: the walk-run plan has phases 1 to 6, got 7",
+        ),
+        ({"day": "soon", "phase": "1"}, "day: &#39;soon&#39; is not a date"),
+        ({"day": (date.today() + timedelta(days=1)).isoformat(), "phase": "1"}, "is in the future"),
+        ({"phase": "2", "pain_during": "11"}, "pain_during: Input should be less than"),
+    ):
+        response = clinic.clinician.post(f"{url}/walk-runs", form, page=url)
+        assert response.status_code == 400, response.text
+        assert message in response.text, response.text[response.text.find("<main") :][:800]
+    with db.session() as s:
+        assert len(pain_entries(s, ana)) == 2  # nothing stored by a refused form

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from backstride.assess.models import (
     Assessment,
@@ -59,6 +59,7 @@ class AssessmentParts:
     runner: str
     created_at: datetime
     inputs: tuple[InputKind, ...]
+    assessed_on: date | None = None
     missing: tuple[InputKind, ...] = ()
     triage: Triage | None = None
     findings: tuple[Finding, ...] = ()
@@ -144,6 +145,7 @@ def build_assessment(parts: AssessmentParts) -> Assessment:
         return Assessment(
             runner=parts.runner,
             created_at=parts.created_at,
+            assessed_on=parts.assessed_on,
             inputs=parts.inputs,
             missing=missing,
             referral=True,
@@ -163,6 +165,7 @@ def build_assessment(parts: AssessmentParts) -> Assessment:
     return Assessment(
         runner=parts.runner,
         created_at=parts.created_at,
+        assessed_on=parts.assessed_on,
         inputs=parts.inputs,
         missing=missing,
         referral=False,

@@ -13,7 +13,7 @@ Stored as ``Assessment(kind="assessment").summary = assessment.model_dump(mode="
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -123,11 +123,14 @@ class Assessment(_Frozen):
     ``referral`` is true when triage sends the runner to a clinician (EMERGENCY or URGENT): then
     ``findings`` is empty, no program is made, and the report shows the referral only.
     ``headline`` is the summary's lines in plain words, most important first.
+    ``created_at`` is when it was stored; ``assessed_on`` the day of the visit it is about
+    (today, or the date a batch row gives; absent from assessments stored before it existed).
     """
 
     schema_id: str = SCHEMA
     runner: str
     created_at: datetime
+    assessed_on: date | None = None
     inputs: tuple[InputKind, ...]
     missing: tuple[MissingInput, ...] = ()
     referral: bool = False

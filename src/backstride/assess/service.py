@@ -110,6 +110,20 @@ def _check(db: Database, request: AssessmentRequest) -> _Checked:
             runner.height_cm,
             runner.birth_year,
         )
+    checkin = check_request(request, birth_year=birth_year, today=today)
+    height_cm = check_height(request.height_cm) or height
+    return _Checked(runner_id, name, height_cm, today, checkin)
+
+
+def check_request(
+    request: AssessmentRequest, *, birth_year: int | None, today: date
+) -> CheckedCheckIn | None:
+    """The inputs' own checks, needing no database: the videos exist and decode, the activity
+    paths exist, the check-in is valid and complete (returned with its triage, or None).
+
+    A batch runs this on every row before anything is stored, so a row passes its check exactly
+    when the assessment would accept it.
+    """
     if request.side_video is not None:
         check_video(request.side_video, "the side video")
     if request.rear_video is not None:
@@ -119,11 +133,10 @@ def _check(db: Database, request: AssessmentRequest) -> _Checked:
 
         raise InputError("the same file was given as the side and the rear video")
     check_activity_paths(request.activities)
-    checkin = read_checkin(
+    check_height(request.height_cm)
+    return read_checkin(
         request.checkin_file, request.checkin_answers, birth_year=birth_year, today=today
     )
-    height_cm = check_height(request.height_cm) or height
-    return _Checked(runner_id, name, height_cm, today, checkin)
 
 
 @dataclass(frozen=True)
@@ -165,6 +178,20 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _moment(day: date, now: datetime) -> datetime:
+    """The visit's day at the time it is stored: ``now`` itself for today's visit, so the days
+    between two visits count from their dates when one was backdated (a batch row's date)."""
+    return datetime.combine(day, now.timetz()) if day != now.date() else now
+
+
+def _visit_moment(summary: dict[str, Any], created_at: datetime) -> datetime:
+    """When a stored assessment's visit was: its ``assessed_on`` day (at the time it was
+    stored), else the time it was stored (assessments stored before ``assessed_on``)."""
+    stored = _aware(created_at)
+    day = summary.get("assessed_on")
+    return _moment(date.fromisoformat(day), stored) if isinstance(day, str) else stored
+
+
 def _progress_since(
     s: Session,
     runner_id: int,
@@ -190,7 +217,7 @@ def _progress_since(
     noise, _ = load_retest()
     return progress_report(
         previous_id=previous.id,
-        previous_at=_aware(previous.created_at),
+        previous_at=_visit_moment(before, previous.created_at),
         now=now,
         metrics_before=metrics_before,
         metrics_after=gait.metrics if gait is not None else {},
@@ -227,6 +254,7 @@ def _store_referral(
             AssessmentParts(
                 runner=checked.name,
                 created_at=now,
+                assessed_on=checked.today,
                 inputs=(InputKind.CHECKIN,),
                 triage=triage,
                 stages=StageRefs(triage=triage_id),
@@ -368,12 +396,15 @@ def _store_all(
             AssessmentParts(
                 runner=runner.name,
                 created_at=now,
+                assessed_on=checked.today,
                 inputs=tuple(k for k in InputKind if k in inputs),
                 missing=missing,
                 triage=triage,
                 findings=tuple(findings),
                 stage_limits=gait.limits if gait else (),
-                progress=_progress_since(s, runner.id, now, gait, tuple(findings), tier),
+                progress=_progress_since(
+                    s, runner.id, _moment(checked.today, now), gait, tuple(findings), tier
+                ),
                 stages=StageRefs(**refs),
                 notes=tuple(notes),
                 missing_why=triaged.missing_why,

@@ -6,6 +6,7 @@ import typer
 
 from backstride import __version__
 from backstride.cli import assess as assess_cmd
+from backstride.cli import batch as batch_cmd
 from backstride.cli import db as db_cmd
 from backstride.cli import demo as demo_cmd
 from backstride.cli import plan as plan_cmd
@@ -63,6 +64,7 @@ app.add_typer(symptoms_cmd.pain_app, name="pain")
 app.add_typer(video_cmd.app, name="video")
 app.command("plan")(plan_cmd.plan)
 app.command("assess")(assess_cmd.assess)
+app.add_typer(batch_cmd.app, name="batch")
 app.add_typer(session_cmd.app, name="session")
 app.add_typer(training_cmd.app, name="training")
 app.add_typer(shoes_cmd.app, name="shoes")

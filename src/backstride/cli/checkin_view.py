@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -94,13 +95,34 @@ def show_triage(console: Console, triage: Triage, *, runner: str) -> None:
 
 def pain_table(entries: Sequence[PainEntry]) -> Table:
     """The pain log as a table."""
-    table = Table("date", "during", "after", "next morning", "note")
+    table = Table("date", "during", "after", "next morning", "walk-run phase", "note")
     for e in entries:
         table.add_row(
             str(e.entry_date),
             "-" if e.pain_during is None else f"{e.pain_during}/10",
             "-" if e.pain_after is None else f"{e.pain_after}/10",
             e.next_morning.value if e.next_morning else "-",
+            "-" if e.walk_run_phase is None else str(e.walk_run_phase),
             e.note or "",
         )
     return table
+
+
+def print_walk_run(console: Console, entries: Sequence[PainEntry]) -> None:
+    """Where the runner is in the walk-run plan, when any logged run names its phase."""
+    if not any(e.walk_run_phase is not None for e in entries):
+        return
+    from backstride.program.rules import load_rules
+    from backstride.program.walk_run import walk_run_status
+    from backstride.symptoms.ruleset import load_ruleset
+
+    rule = load_rules()[0].return_to_run
+    status = walk_run_status(
+        entries,
+        phases=len(rule.phases),
+        repeats=rule.repeats_per_phase,
+        params=load_ruleset().pain_monitoring,
+    )
+    console.print(f"[bold]Walk-run:[/] {escape(status.says)}", highlight=False, soft_wrap=True)
+    for note in status.notes[-3:]:
+        console.print(f"  [yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)

@@ -73,6 +73,11 @@ def _return_to_run(console: Console, rtr: ReturnToRun) -> None:
         console.print(f"  - {escape(rule)}")
     for stage in rtr.trail_stages:
         console.print(f"  - trail: {escape(stage)}")
+    console.print(
+        "[bold]Log each run:[/] backstride pain log --walk-run-phase N --pain-during ... "
+        "(and the next morning); `pain log` and `pain list` then say the next phase.",
+        highlight=False,
+    )
     console.print("[bold]Meanwhile:[/] " + " ".join(escape(m) for m in rtr.meanwhile))
 
 

@@ -25,7 +25,7 @@ from backstride.cli.checkin_input import (
     parse_number,
     read_answers_file,
 )
-from backstride.cli.checkin_view import pain_table, show_triage
+from backstride.cli.checkin_view import pain_table, print_walk_run, show_triage
 from backstride.cli.state import console, state
 from backstride.errors import InputError, NotFoundError, ValidationError
 from backstride.store.db import Database
@@ -273,13 +273,25 @@ def log(
     next_morning: str | None = typer.Option(
         None, "--next-morning", help="The next morning: better, same or worse."
     ),
+    walk_run_phase: int | None = typer.Option(
+        None,
+        "--walk-run-phase",
+        help="During a return to running: the walk-run phase the run was (1, 2, ...).",
+    ),
     note: str | None = typer.Option(None, "--note", help="A short note."),
     replace: bool = typer.Option(False, "--replace", help="Change answers already logged."),
 ) -> None:
-    """Log a day: pain during and after a run, and the next morning (asks when none is given)."""
+    """Log a day: pain during and after a run, and the next morning (asks when none is given).
+    During a return to running, --walk-run-phase says which phase the run was, and the walk-run
+    plan's next step is shown."""
     today = date.today()
     data: dict[str, Any] = {"entry_date": _day(day, "entry_date", today), "note": note}
-    given = {"pain_during": pain_during, "pain_after": pain_after, "next_morning": next_morning}
+    given = {
+        "pain_during": pain_during,
+        "pain_after": pain_after,
+        "next_morning": next_morning,
+        "walk_run_phase": walk_run_phase,
+    }
     data |= {k: v for k, v in given.items() if v is not None}
     if all(v is None for v in given.values()):
         try:
@@ -288,13 +300,20 @@ def log(
             raise InputError("input ended; nothing was logged") from None
     entry = validate_input(PainEntry, data)
     check_entry_date(entry, today)
+    if entry.walk_run_phase is not None:
+        from backstride.program.rules import load_rules
+        from backstride.program.walk_run import check_phase
+
+        check_phase(entry, len(load_rules()[0].return_to_run.phases))
     db = state(ctx).database()
     runner_id, name, _ = _runner(db, runner)
     with db.session() as session:
         stored = log_pain(session, runner_id, entry, replace=replace)
+        entries = pain_entries(session, runner_id)
     console.print(f"logged {stored.entry_date} for {name}", highlight=False)
     for line in entry_verdicts(stored, load_ruleset().pain_monitoring):
         console.print(f"  - {line}", highlight=False)
+    print_walk_run(console, entries)
 
 
 @pain_app.command("list")
@@ -314,3 +333,4 @@ def list_(
         console.print(f"no pain log entries for {name} yet: `backstride pain log --runner ...`")
         return
     console.print(pain_table(entries))
+    print_walk_run(console, entries)

@@ -144,6 +144,7 @@ class ReturnToRunRule(_Frozen):
     source: str
     entry: tuple[str, ...]
     phases: tuple[RtrPhaseRule, ...] = Field(min_length=2)
+    repeats_per_phase: int = Field(ge=1, le=10)
     rules: tuple[str, ...]
     trail_stages: tuple[str, ...]
     meanwhile: tuple[str, ...]

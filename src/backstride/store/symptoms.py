@@ -166,7 +166,7 @@ def decisions(session: Session, runner_id: int) -> list[StoredDecision]:
 
 
 def _merge(record: PainLogRecord, entry: PainEntry, replace: bool) -> None:
-    for name in ("pain_during", "pain_after", "next_morning", "note"):
+    for name in ("pain_during", "pain_after", "next_morning", "walk_run_phase", "note"):
         new = getattr(entry, name)
         if new is None:
             continue
@@ -203,6 +203,7 @@ def _entry(record: PainLogRecord) -> PainEntry:
         pain_during=record.pain_during,
         pain_after=record.pain_after,
         next_morning=record.next_morning,
+        walk_run_phase=record.walk_run_phase,
         note=record.note,
     )
 

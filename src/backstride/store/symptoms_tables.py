@@ -81,6 +81,7 @@ class PainLogRecord(Base):
     pain_during: Mapped[int | None] = mapped_column(Integer)
     pain_after: Mapped[int | None] = mapped_column(Integer)
     next_morning: Mapped[str | None] = mapped_column(String(8))
+    walk_run_phase: Mapped[int | None] = mapped_column(Integer)  # 1-12, checked by PainEntry
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

@@ -1,10 +1,11 @@
 """The daily pain log: pain during and after a run, and how the back felt the next morning.
 
-The program's progression reads these entries. Each score is read with the pain-monitoring model
-(Silbernagel et al. Am J Sports Med 2007;35(6):897-906, for Achilles tendinopathy; used
-pragmatically for back pain in ../shared/reference/clinical.md): pain during activity 0-2 is safe,
-up to 5 acceptable, above 5 too much; the pain must settle by the next morning. The zone limits
-are part of the versioned rule set (``pain_monitoring``).
+During a return to running the runner also logs which walk-run phase the run was; the walk-run
+plan's progress is read from these entries (`backstride.program.walk_run`). Each score is read
+with the pain-monitoring model (Silbernagel et al. Am J Sports Med 2007;35(6):897-906, for
+Achilles tendinopathy; used pragmatically for back pain in ../shared/reference/clinical.md):
+pain during activity 0-2 is safe, up to 5 acceptable, above 5 too much; the pain must settle by
+the next morning. The zone limits are part of the versioned rule set (``pain_monitoring``).
 """
 
 from __future__ import annotations
@@ -43,12 +44,16 @@ class PainEntry(BaseModel):
     pain_during: int | None = Field(default=None, ge=0, le=10)
     pain_after: int | None = Field(default=None, ge=0, le=10)
     next_morning: MorningResponse | None = None
+    walk_run_phase: int | None = Field(default=None, ge=1, le=12)
     note: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _something(self) -> PainEntry:
-        if self.pain_during is None and self.pain_after is None and self.next_morning is None:
-            raise ValueError("give at least one of pain_during, pain_after, next_morning")
+        answers = (self.pain_during, self.pain_after, self.next_morning, self.walk_run_phase)
+        if all(a is None for a in answers):
+            raise ValueError(
+                "give at least one of pain_during, pain_after, next_morning, walk_run_phase"
+            )
         return self
 
 

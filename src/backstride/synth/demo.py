@@ -13,7 +13,7 @@ from pathlib import Path
 from backstride.synth.camera import CameraSpec
 from backstride.synth.checkins import SUBACUTE_FLEXION, write_checkins
 from backstride.synth.gait import GaitParams, plausible_speed_mps
-from backstride.synth.render import ClipSpec, RenderedClip, render_clip
+from backstride.synth.render import ClipSpec, RenderedClip, render_once
 
 DEMO_HEIGHT_CM = 176.0
 
@@ -78,10 +78,5 @@ def write_demo_inputs(
 def _render_once(
     spec: ClipSpec, path: Path, view: str, progress: Callable[[str, int, int], None] | None
 ) -> RenderedClip:
-    truth = path.with_suffix(".truth.json")
-    if path.exists() and truth.exists():
-        clip = RenderedClip.load(path)
-        if clip.spec == spec:
-            return clip
     report = (lambda d, t: progress(f"rendering the {view} video", d, t)) if progress else None
-    return render_clip(spec, path, progress=report)
+    return render_once(spec, path, progress=report)

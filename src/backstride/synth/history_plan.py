@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -43,6 +43,22 @@ class ShoeSpec(BaseModel):
     surface: Literal["road", "trail"]
     initial_km: float = 0.0
     limit_km: float = 800.0
+
+
+#: The `HistorySpec` fields that place a planned event in a week (None leaves it out).
+EVENT_WEEKS = (
+    "ramp_week",
+    "streak_week",
+    "spike_week",
+    "big_descent_week",
+    "cadence_drop_week",
+    "balance_shift_week",
+    "late_spike_week",
+    "ride_week",
+    "treadmill_week",
+    "duplicate_week",
+    "trail_shoes_on_road_week",
+)
 
 
 class HistorySpec(BaseModel):
@@ -91,6 +107,20 @@ class HistorySpec(BaseModel):
         ShoeSpec(name="Trail pair", surface="trail", initial_km=0.0),
     )
     trail_shoes_on_road_week: int | None = 15  # that week's Thursday run is in the trail pair
+
+    @classmethod
+    def without_events(cls, **fields: Any) -> HistorySpec:
+        """A history with none of the planned events (ramp, streak, spikes, big descent,
+        cadence drop, balance shift, ride, treadmill run, duplicate, shoes mix-up), then
+        ``fields``.
+
+        Examples
+        --------
+        >>> HistorySpec.without_events(weeks=4, spike_week=3).spike_week
+        3
+        """
+        quiet = dict.fromkeys(EVENT_WEEKS)
+        return cls(**{**quiet, **fields})
 
     @field_validator("start")
     @classmethod
@@ -263,7 +293,7 @@ def plan_history(spec: HistorySpec) -> list[PlannedActivity]:
 def five_year_spec(seed: int = 11) -> HistorySpec:
     """About 1,560 files over 260 weeks (six activities a week, one of them a ride), for the
     import benchmark: no planned events, 15% distance jitter."""
-    return HistorySpec(
+    return HistorySpec.without_events(
         start=date(2020, 1, 6),
         weeks=260,
         seed=seed,
@@ -278,15 +308,4 @@ def five_year_spec(seed: int = 11) -> HistorySpec:
         ),
         format_weights=(0.5, 0.35, 0.15),
         trail_km=12.0,
-        ramp_week=None,
-        streak_week=None,
-        spike_week=None,
-        big_descent_week=None,
-        cadence_drop_week=None,
-        balance_shift_week=None,
-        late_spike_week=None,
-        ride_week=None,
-        treadmill_week=None,
-        duplicate_week=None,
-        trail_shoes_on_road_week=None,
     )

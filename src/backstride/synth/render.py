@@ -270,3 +270,15 @@ def render_clip(
     )
     clip.save_truth()
     return clip
+
+
+def render_once(
+    spec: ClipSpec, path: Path, *, progress: Callable[[int, int], None] | None = None
+) -> RenderedClip:
+    """The clip at ``path`` if it was rendered from ``spec`` (its truth file says so), else
+    render it there."""
+    if path.exists() and path.with_suffix(".truth.json").exists():
+        clip = RenderedClip.load(path)
+        if clip.spec == spec:
+            return clip
+    return render_clip(spec, path, progress=progress)

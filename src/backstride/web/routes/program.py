@@ -2,7 +2,9 @@
 
 The same functions as the command line: `load_inputs` + `generate` + `save_program` make it
 (``backstride plan``); `log_session` logs a session and progresses, holds or regresses each
-exercise (``backstride session log``); `to_ics` is the calendar (``program.ics``).
+exercise (``backstride session log``); `log_pain` + `walk_run_status` log a walk-run and say
+the next phase (``backstride pain log --walk-run-phase``); `to_ics` is the calendar
+(``program.ics``).
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ from backstride.program.calendar import slug, to_ics
 from backstride.program.library import load_library
 from backstride.program.models import LogEntry, Preferences
 from backstride.program.rules import load_rules
+from backstride.program.walk_run import WalkRunStatus, check_phase, walk_run_status
 from backstride.store.program import (
     latest_program,
     log_session,
     program_from_store,
     save_program,
 )
+from backstride.store.symptoms import log_pain, pain_entries
 from backstride.store.tables import Runner
+from backstride.symptoms.painlog import PainEntry, check_entry_date
+from backstride.symptoms.ruleset import load_ruleset
 from backstride.validation import validate_input
 from backstride.web.guard import RunnerRef, check_csrf, database, form_values, runner_scope
 from backstride.web.render import page, redirect
@@ -39,7 +45,11 @@ MORNINGS = ("unknown", "better", "same", "worse")
 def _program_page(request: Request, runner: RunnerRef, **extra: object) -> Response:
     with database(request).session() as s:
         current = program_now(s, s.get_one(Runner, runner.id))
+        runs = pain_entries(s, runner.id)
     program = None if current is None else current[1]
+    walk_run = None
+    if program is not None and program.running.return_to_run is not None:
+        walk_run = walk_run_now(runs)
     upcoming = [] if program is None else [x for x in program.sessions() if x.status == "planned"]
     context = {
         "runner": runner,
@@ -48,6 +58,8 @@ def _program_page(request: Request, runner: RunnerRef, **extra: object) -> Respo
         "next_session": upcoming[0] if upcoming else None,
         "equipment": EQUIPMENT,
         "mornings": MORNINGS,
+        "walk_run": walk_run,
+        "walk_run_runs": [e for e in runs if e.walk_run_phase is not None][-6:],
         "today": date.today().isoformat(),
         **extra,
     }
@@ -146,6 +158,54 @@ def log(
         return _program_page(request, runner, error=str(exc))
     changes = [c for c in program.changes if c.session in keys]
     return _program_page(request, runner, logged=keys, changes=changes, advice=program.advice)
+
+
+def walk_run_now(entries: list[PainEntry]) -> WalkRunStatus:
+    """Where the runner is in the walk-run plan (as ``pain log`` says it)."""
+    rule = load_rules()[0].return_to_run
+    return walk_run_status(
+        entries,
+        phases=len(rule.phases),
+        repeats=rule.repeats_per_phase,
+        params=load_ruleset().pain_monitoring,
+    )
+
+
+@router.post("/runners/{runner_id}/program/walk-runs")
+def log_walk_run(
+    request: Request,
+    runner: RunnerRef = Depends(runner_scope),
+    day: str = Form(""),
+    phase: str = Form(""),
+    pain_during: str = Form(""),
+    pain_after: str = Form(""),
+    morning: str = Form(""),
+) -> Response:
+    """Log a walk-run (or its next morning) in the pain log, as ``pain log --walk-run-phase``;
+    answers given for a day already logged replace the earlier ones."""
+    today = date.today()
+    try:
+        try:
+            entry_date = date.fromisoformat(day.strip()) if day.strip() else today
+        except ValueError:
+            raise InputError(f"day: {day!r} is not a date like 2026-03-14") from None
+        entry = validate_input(
+            PainEntry,
+            {
+                "entry_date": entry_date,
+                "walk_run_phase": phase.strip() or None,
+                "pain_during": pain_during.strip() or None,
+                "pain_after": pain_after.strip() or None,
+                "next_morning": morning.strip() or None,
+            },
+        )
+        check_entry_date(entry, today)
+        check_phase(entry, len(load_rules()[0].return_to_run.phases))
+        with database(request).session() as s:
+            log_pain(s, runner.id, entry, replace=True)
+    except InputError as exc:
+        return _program_page(request, runner, error=str(exc))
+    return _program_page(request, runner, walk_run_logged=entry.entry_date)
 
 
 def _download(content: bytes, media_type: str, filename: str) -> Response:
