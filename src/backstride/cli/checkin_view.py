@@ -112,17 +112,9 @@ def print_walk_run(console: Console, entries: Sequence[PainEntry]) -> None:
     """Where the runner is in the walk-run plan, when any logged run names its phase."""
     if not any(e.walk_run_phase is not None for e in entries):
         return
-    from backstride.program.rules import load_rules
-    from backstride.program.walk_run import walk_run_status
-    from backstride.symptoms.ruleset import load_ruleset
+    from backstride.program.walk_run import current_status
 
-    rule = load_rules()[0].return_to_run
-    status = walk_run_status(
-        entries,
-        phases=len(rule.phases),
-        repeats=rule.repeats_per_phase,
-        params=load_ruleset().pain_monitoring,
-    )
+    status = current_status(entries)
     console.print(f"[bold]Walk-run:[/] {escape(status.says)}", highlight=False, soft_wrap=True)
     for note in status.notes[-3:]:
         console.print(f"  [yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)

@@ -301,10 +301,9 @@ def log(
     entry = validate_input(PainEntry, data)
     check_entry_date(entry, today)
     if entry.walk_run_phase is not None:
-        from backstride.program.rules import load_rules
         from backstride.program.walk_run import check_phase
 
-        check_phase(entry, len(load_rules()[0].return_to_run.phases))
+        check_phase(entry)
     db = state(ctx).database()
     runner_id, name, _ = _runner(db, runner)
     with db.session() as session:

@@ -27,8 +27,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from backstride.errors import ValidationError
+from backstride.program.rules import load_rules
 from backstride.symptoms.painlog import MorningResponse, PainEntry
-from backstride.symptoms.ruleset import PainMonitoring
+from backstride.symptoms.ruleset import PainMonitoring, load_ruleset
 
 Verdict = Literal["start", "repeat", "move_up", "step_back", "wait_for_morning", "done"]
 
@@ -135,10 +136,23 @@ def walk_run_status(
     )
 
 
-def check_phase(entry: PainEntry, phases: int) -> None:
-    """Refuse a walk-run phase the plan does not have (`ValidationError` naming the field)."""
-    if entry.walk_run_phase is not None and entry.walk_run_phase > phases:
+def check_phase(entry: PainEntry, phases: int | None = None) -> None:
+    """Refuse a walk-run phase the plan does not have (`ValidationError` naming the field);
+    ``phases`` defaults to the packaged plan's."""
+    count = phases if phases is not None else len(load_rules()[0].return_to_run.phases)
+    if entry.walk_run_phase is not None and entry.walk_run_phase > count:
         raise ValidationError(
             "walk_run_phase",
-            f"the walk-run plan has phases 1 to {phases}, got {entry.walk_run_phase}",
+            f"the walk-run plan has phases 1 to {count}, got {entry.walk_run_phase}",
         )
+
+
+def current_status(entries: Sequence[PainEntry]) -> WalkRunStatus:
+    """`walk_run_status` with the packaged plan (its phases and repeats) and pain zones."""
+    rule = load_rules()[0].return_to_run
+    return walk_run_status(
+        entries,
+        phases=len(rule.phases),
+        repeats=rule.repeats_per_phase,
+        params=load_ruleset().pain_monitoring,
+    )

@@ -20,7 +20,7 @@ from backstride.program.calendar import slug, to_ics
 from backstride.program.library import load_library
 from backstride.program.models import LogEntry, Preferences
 from backstride.program.rules import load_rules
-from backstride.program.walk_run import WalkRunStatus, check_phase, walk_run_status
+from backstride.program.walk_run import check_phase, current_status
 from backstride.store.program import (
     latest_program,
     log_session,
@@ -30,7 +30,6 @@ from backstride.store.program import (
 from backstride.store.symptoms import log_pain, pain_entries
 from backstride.store.tables import Runner
 from backstride.symptoms.painlog import PainEntry, check_entry_date
-from backstride.symptoms.ruleset import load_ruleset
 from backstride.validation import validate_input
 from backstride.web.guard import RunnerRef, check_csrf, database, form_values, runner_scope
 from backstride.web.render import page, redirect
@@ -49,7 +48,7 @@ def _program_page(request: Request, runner: RunnerRef, **extra: object) -> Respo
     program = None if current is None else current[1]
     walk_run = None
     if program is not None and program.running.return_to_run is not None:
-        walk_run = walk_run_now(runs)
+        walk_run = current_status(runs)
     upcoming = [] if program is None else [x for x in program.sessions() if x.status == "planned"]
     context = {
         "runner": runner,
@@ -160,17 +159,6 @@ def log(
     return _program_page(request, runner, logged=keys, changes=changes, advice=program.advice)
 
 
-def walk_run_now(entries: list[PainEntry]) -> WalkRunStatus:
-    """Where the runner is in the walk-run plan (as ``pain log`` says it)."""
-    rule = load_rules()[0].return_to_run
-    return walk_run_status(
-        entries,
-        phases=len(rule.phases),
-        repeats=rule.repeats_per_phase,
-        params=load_ruleset().pain_monitoring,
-    )
-
-
 @router.post("/runners/{runner_id}/program/walk-runs")
 def log_walk_run(
     request: Request,
@@ -200,7 +188,7 @@ def log_walk_run(
             },
         )
         check_entry_date(entry, today)
-        check_phase(entry, len(load_rules()[0].return_to_run.phases))
+        check_phase(entry)
         with database(request).session() as s:
             log_pain(s, runner.id, entry, replace=True)
     except InputError as exc:
