@@ -98,6 +98,11 @@ def run(
 
     if out.exists() and not out.is_dir():
         raise InputError("is a file; --out needs a folder", path=out)
+    if pdf:
+        from backstride.report.pdf import CHROMIUM, MISSING
+
+        if not CHROMIUM.is_file():  # said once, before hundreds of rows each say it
+            raise InputError(f"--pdf: {MISSING}; nothing was run")
     app_state = state(ctx)
     manifest, db = _checked(app_state, manifest_path)
     added, filled = prepare_runners(db, manifest)
